@@ -1,0 +1,58 @@
+# The portal's commands. `make run` and `make test` work on a fresh machine with Python 3.11:
+# they make .venv, install the pinned packages and do the rest.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install migrate demo run test bench lint messages lock clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py sync_page_translation_fields --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+# Serves HTTP and WebSockets at http://$(HOST):$(PORT) with the embedded defaults, and publishes
+# scheduled pages every minute, as the production timer does.
+run: demo
+	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	@( while sleep 60; do $(BIN)/python manage.py publish_scheduled >/dev/null 2>&1; done ) & \
+	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/uvicorn portal.asgi:application --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Extracts template and code strings into the catalogues and compiles every catalogue (polib,
+# no system gettext needed to compile; extraction needs GNU gettext).
+messages: install
+	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
+	$(BIN)/python manage.py compile_catalogues
+
+# Re-pins constraints.txt from what is installed (after changing pyproject.toml).
+lock: install
+	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt
+
+clean:
+	rm -rf var db.sqlite3* .test-db.sqlite3* .pytest_cache

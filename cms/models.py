@@ -1,0 +1,290 @@
+"""Site-wide pages and settings. Domains add their own page types in their apps."""
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from cms.blocks import BodyBlock
+
+
+class BasePage(Page):
+    """What every public page has: SEO, a social image and how it looks in listings."""
+
+    social_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("social image"),
+        help_text=_("Shown when the page is shared. 1200×630 works best."),
+    )
+    listing_title = models.CharField(
+        _("listing title"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shorter title for lists of pages. Defaults to the title."),
+    )
+    listing_summary = models.CharField(
+        _("listing summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences for lists of pages."),
+    )
+    listing_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("listing image"),
+    )
+
+    promote_panels = [
+        *Page.promote_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("listing_title"),
+                FieldPanel("listing_summary"),
+                FieldPanel("listing_image"),
+            ],
+            heading=_("Listings"),
+        ),
+        FieldPanel("social_image"),
+    ]
+
+    search_fields = [*Page.search_fields, index.SearchField("listing_summary")]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_listing_title(self):
+        return self.listing_title or self.title
+
+    def get_sitemap_urls(self, request=None):
+        alternates = []
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                alternates.append({"lang_code": code, "location": self.get_full_url(request)})
+        urls = super().get_sitemap_urls(request)
+        for url in urls:
+            url["alternates"] = alternates
+        return urls
+
+
+class HomePage(BasePage):
+    intro = models.TextField(_("introduction"), blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hero image"),
+    )
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.home import sections_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_stories"] = StoryPage.objects.for_listing().descendant_of(self)[:3]
+        context["home_sections"] = sections_for(request, self)
+        return context
+
+
+class StandardPage(BasePage):
+    """About the park, the transboundary reserve, protection: text with blocks."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*BasePage.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    subpage_types = ["cms.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+class StoryIndexPage(BasePage):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.StoryPage"]
+    max_count_per_parent = 1
+    per_page = 12
+
+    class Meta:
+        verbose_name = _("story index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        stories = StoryPage.objects.for_listing().child_of(self)
+        tag = request.GET.get("tag", "").strip()
+        if tag:
+            stories = stories.filter(tags__slug=tag)
+        paginator = Paginator(stories, self.per_page)
+        try:
+            page_obj = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            page_obj = paginator.page(1)
+        except EmptyPage:
+            page_obj = paginator.page(paginator.num_pages)
+        context.update(stories=page_obj, paginator=paginator, tag=tag)
+        return context
+
+
+class StoryTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "cms.StoryPage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class StoryPageQuerySet(PageQuerySet):
+    def for_listing(self):
+        """Live public stories, newest first, with what a listing card shows fetched up front."""
+        return (
+            self.live()
+            .public()
+            .order_by("-date", "-first_published_at")
+            .select_related("lead_image")
+            .prefetch_related("lead_image__renditions", "tagged_items__tag")
+        )
+
+
+class StoryPage(BasePage):
+    """News and stories from the park."""
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    intro = models.TextField(_("introduction"), blank=True)
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("lead image"),
+    )
+    lead_image_credit = models.CharField(_("image credit"), max_length=160, blank=True)
+    lead_image_alt = models.CharField(
+        _("image description"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    objects = PageManager.from_queryset(StoryPageQuerySet)()
+
+    tags = ClusterTaggableManager(through=StoryTag, blank=True, verbose_name=_("tags"))
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_image"),
+                FieldPanel("lead_image_alt"),
+                FieldPanel("lead_image_credit"),
+            ],
+            heading=_("Lead image"),
+        ),
+        FieldPanel("tags"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+
+    parent_page_types = ["cms.StoryIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("story")
+        ordering = ["-date"]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["more_stories"] = StoryPage.objects.for_listing().sibling_of(self, inclusive=False)[
+            :3
+        ]
+        return context
+
+
+@register_setting(icon="list-ul")
+class NavigationSettings(ClusterableModel, BaseSiteSetting):
+    """The main menu, edited per language through the link labels."""
+
+    panels = [InlinePanel("links", label=_("Menu links"))]
+
+    class Meta:
+        verbose_name = _("navigation")
+
+
+class NavigationLink(Orderable):
+    settings = ParentalKey(NavigationSettings, related_name="links", on_delete=models.CASCADE)
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(
+        _("label"), max_length=60, blank=True, help_text=_("Defaults to the page's title.")
+    )
+
+    panels = [FieldPanel("page"), FieldPanel("label")]
+
+
+@register_setting(icon="doc-full")
+class FooterSettings(BaseSiteSetting):
+    about = RichTextField(_("about the park"), blank=True, features=["bold", "italic", "link"])
+    address = models.TextField(_("address"), blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    demo_content = models.BooleanField(
+        _("demonstration content"),
+        default=False,
+        help_text=_("Shows a notice on every page that the content is for demonstration."),
+    )
+
+    panels = [
+        FieldPanel("about"),
+        FieldPanel("address"),
+        FieldPanel("email"),
+        FieldPanel("phone"),
+        FieldPanel("demo_content"),
+    ]
+
+    class Meta:
+        verbose_name = _("footer and site notice")

@@ -1,0 +1,99 @@
+from django import template
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils import translation
+from django.utils.html import format_html
+from wagtail.models import Page
+
+from cms.i18n import fallback_language
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """One link per language to the same page: its translated URL, or the same view's."""
+    request = context.get("request")
+    if request is None:
+        return []
+    page = context.get("page")
+    current = translation.get_language()
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = None
+        if isinstance(page, Page) and page.pk:
+            with translation.override(code):
+                url = page.get_url(request)
+        if not url:
+            url = translate_url(request.get_full_path(), code)
+            if url == request.get_full_path() and code != current:
+                url = home_url_for(code)
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "absolute_url": request.build_absolute_uri(url),
+                "current": code == current,
+            }
+        )
+    return links
+
+
+def home_url_for(code):
+    with translation.override(code):
+        try:
+            return reverse("wagtail_serve", args=[""])
+        except NoReverseMatch:
+            return f"/{code}/"
+
+
+@register.simple_tag
+def home_url():
+    return home_url_for(translation.get_language())
+
+
+@register.simple_tag
+def lang_attr(obj, field_name):
+    """` lang="xx"` when the shown value of a translated field falls back to another language."""
+    language = fallback_language(obj, field_name)
+    if language:
+        return format_html(' lang="{}"', language)
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """The menu edited in Navigation settings, or the home page's menu children."""
+    from cms.models import NavigationSettings
+
+    request = context["request"]
+    navigation = NavigationSettings.for_request(request)
+    items = []
+    links = list(navigation.links.select_related("page"))
+    if links:
+        for link in links:
+            if link.page.live:
+                items.append(
+                    {
+                        "title": link.label or link.page.title,
+                        "url": link.page.get_url(request),
+                        "page": link.page,
+                    }
+                )
+    else:
+        site = getattr(request, "_wagtail_site", None)
+        from wagtail.models import Site
+
+        site = site or Site.find_for_request(request)
+        if site:
+            for child in site.root_page.get_children().live().in_menu().public():
+                items.append({"title": child.title, "url": child.get_url(request), "page": child})
+    current = context.get("page")
+    for item in items:
+        item["current"] = bool(
+            current is not None
+            and isinstance(current, Page)
+            and (current.pk == item["page"].pk or current.path.startswith(item["page"].path))
+        )
+    return items

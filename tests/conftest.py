@@ -1,0 +1,206 @@
+"""Fixtures shared by every app's tests.
+
+- `site_tree`: a home page with an about page, a story index and stories, in ru / en / zh-hans.
+- `asgi_server`: the portal served by uvicorn as a real process on a free port, on the test
+  database (use it with `live_db`, whose data the server process can see).
+- `browser` / `browser_page`: Debian's Chromium driven by Playwright.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.pages import build_site_tree
+
+BASE_DIR = Path(settings.BASE_DIR)
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Files written by a test go to its own folder, never to the project's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+
+
+@pytest.fixture
+def site_tree(db):
+    return build_site_tree()
+
+
+@pytest.fixture
+def live_db(transactional_db, django_db_serialized_rollback):
+    """Committed data, visible to another process (the ASGI server); restored after the test."""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url():
+    """The URL of the database the tests run on, for a server process started by a test."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] or ""
+    if db["PASSWORD"]:
+        auth += f":{db['PASSWORD']}"
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class AsgiServer:
+    """The portal in a uvicorn process, as production runs it."""
+
+    def __init__(self, extra_env=None, log_path=None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.extra_env = extra_env or {}
+        self.log_path = log_path
+        self.process = None
+
+    def env(self):
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "DEBUG": "true",
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "PYTHONUNBUFFERED": "1",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+        }
+        env.update(self.extra_env)
+        return env
+
+    def start(self):
+        self._log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "portal.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-access-log",
+                "--lifespan",
+                "off",
+            ],
+            cwd=BASE_DIR,
+            env=self.env(),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the ASGI server exited with {self.process.returncode}")
+            try:
+                httpx.get(f"{self.url}/robots.txt", timeout=1)
+                return self
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("the ASGI server did not answer within 30 s")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if self.log_path and self._log:
+            self._log.close()
+
+
+@pytest.fixture
+def asgi_server_factory(live_db, tmp_path):
+    """Starts ASGI server processes on the test database; stopped after the test."""
+    servers = []
+
+    def start(**extra_env):
+        server = AsgiServer(extra_env, log_path=tmp_path / f"server-{len(servers)}.log")
+        servers.append(server)
+        return server.start()
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def asgi_server(asgi_server_factory):
+    return asgi_server_factory()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless. Never downloads a browser: a missing one fails the test."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still synchronous, so Django's async guard does not apply to them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def browser_page(browser, tmp_path):
+    context = browser.new_context(locale="ru-RU")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    page.screenshot(path=str(tmp_path / "last.png"))
+    context.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "browser_page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if "asgi_server" in getattr(item, "fixturenames", ()) or "asgi_server_factory" in getattr(
+            item, "fixturenames", ()
+        ):
+            item.add_marker(pytest.mark.server)
