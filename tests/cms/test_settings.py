@@ -1,0 +1,63 @@
+"""Production settings: refuse to start unsafely, and pass Django's deployment checks."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "ALLOWED_HOSTS": "leopard.example.org",
+    "DATABASE_URL": "sqlite:////tmp/never-opened.sqlite3",
+}
+
+
+def run_manage(*args, env, unset=()):
+    dropped = {"SECRET_KEY", "DEBUG", *unset}
+    clean = {key: value for key, value in os.environ.items() if key not in dropped}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["", "short", "django-insecure-" + "x" * 60, settings.EMBEDDED_SECRET_KEY],
+    ids=["missing", "short", "insecure-prefix", "embedded-key"],
+)
+def test_production_refuses_to_start_without_a_real_secret_key(secret):
+    result = run_manage("check", env={**PRODUCTION, "SECRET_KEY": secret})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    env = {**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": ""}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checks():
+    env = {**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(64)}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_embedded_mode_runs_without_any_environment():
+    assert settings.DATABASES["default"]["ENGINE"] in (
+        "django.db.backends.sqlite3",
+        "django.db.backends.postgresql",
+    )
+    result = run_manage("check", env={}, unset=("DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"))
+    assert result.returncode == 0, result.stderr
