@@ -9,8 +9,17 @@ from cms.management.commands.load_demo import DEMO_USERS
 
 def site_state():
     pages = sorted(
-        Page.objects.values_list("pk", "content_type__model", "url_path_ru", "url_path_en",
-                                 "url_path_zh_hans", "title_ru", "title_en", "title_zh_hans", "live")
+        Page.objects.values_list(
+            "pk",
+            "content_type__model",
+            "url_path_ru",
+            "url_path_en",
+            "url_path_zh_hans",
+            "title_ru",
+            "title_en",
+            "title_zh_hans",
+            "live",
+        )
     )
     return {
         "pages": pages,
@@ -36,7 +45,11 @@ def test_load_demo_twice_changes_nothing(demo, capsys):
 
 def test_demo_site_has_pages_in_three_languages(demo):
     client = Client()
-    for language, about in (("ru", "/ru/o-parke/"), ("en", "/en/about/"), ("zh-hans", "/zh-hans/guanyu/")):
+    for language, about in (
+        ("ru", "/ru/o-parke/"),
+        ("en", "/en/about/"),
+        ("zh-hans", "/zh-hans/guanyu/"),
+    ):
         assert client.get(f"/{language}/").status_code == 200
         response = client.get(about)
         assert response.status_code == 200

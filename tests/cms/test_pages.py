@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlparse
 
 import pytest
 from django.db import connection
@@ -49,7 +50,7 @@ def test_one_story_index_per_home_page(site_tree):
 
 
 def test_missing_translation_falls_back_and_is_marked_with_its_language(client, site_tree):
-    page, _ = upsert_page(
+    upsert_page(
         site_tree.home,
         StandardPage,
         **tr("slug", "tolko-ru-en", "only-ru-en", "jin-e-ying"),
@@ -68,7 +69,9 @@ def test_missing_translation_falls_back_and_is_marked_with_its_language(client, 
     ("language", "heading"),
     [("ru", "Страница не найдена"), ("en", "Page not found"), ("zh-hans", "页面未找到")],
 )
-def test_unknown_slug_gives_a_404_page_in_the_visitors_language(client, site_tree, language, heading):
+def test_unknown_slug_gives_a_404_page_in_the_visitors_language(
+    client, site_tree, language, heading
+):
     response = client.get(f"/{language}/no-such-page/")
     assert response.status_code == 404
     html = response.content.decode()
@@ -90,8 +93,10 @@ def test_unknown_language_prefix_gives_a_404_in_the_visitors_language(
     assert heading in html
 
 
-@pytest.mark.parametrize(("accept", "expected"), [("en-US,en;q=0.8", "/en/"), ("zh-CN", "/zh-hans/"),
-                                                  ("de-DE", "/ru/"), ("ru", "/ru/")])
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("en-US,en;q=0.8", "/en/"), ("zh-CN", "/zh-hans/"), ("de-DE", "/ru/"), ("ru", "/ru/")],
+)
 def test_root_redirects_by_accept_language(client, site_tree, accept, expected):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept)
     assert response.status_code == 302
@@ -102,7 +107,8 @@ def test_language_switcher_lands_on_the_translated_page(client, site_tree):
     html = client.get("/en/stories/story-1/").content.decode()
     switcher = html[html.index('class="language-switcher"') :]
     by_language = {
-        language: url for url, language in re.findall(r'<a href="([^"]+)" hreflang="([^"]+)"', switcher)
+        language: url
+        for url, language in re.findall(r'<a href="([^"]+)" hreflang="([^"]+)"', switcher)
     }
     assert by_language == {
         "ru": "/ru/novosti/istoriya-1/",
@@ -133,18 +139,25 @@ def test_sitemap_index_points_to_one_sitemap_per_language(client, site_tree):
     ]
 
 
-@pytest.mark.parametrize(("language", "about"), [("en", "/en/about/"), ("zh-hans", "/zh-hans/guanyu/")])
-def test_language_sitemap_lists_pages_in_that_language_with_alternates(client, site_tree, language, about):
+@pytest.mark.parametrize(
+    ("language", "about"), [("en", "/en/about/"), ("zh-hans", "/zh-hans/guanyu/")]
+)
+def test_language_sitemap_lists_pages_in_that_language_with_alternates(
+    client, site_tree, language, about
+):
     xml = client.get(f"/{language}/sitemap.xml").content.decode()
-    locations = re.findall(r"<loc>([^<]+)</loc>", xml)
-    assert f"http://testserver{about}" in locations
-    assert all(f"/{language}/" in location for location in locations)
-    assert 'hreflang="ru" href="http://testserver/ru/o-parke/"' in xml
+    # Full URLs use the Wagtail site's own host name, whatever host the request came to.
+    paths = [urlparse(location).path for location in re.findall(r"<loc>([^<]+)</loc>", xml)]
+    assert about in paths
+    assert all(path.startswith(f"/{language}/") for path in paths)
+    alternates = re.findall(r'hreflang="([^"]+)" href="([^"]+)"', xml)
+    assert ("ru", "http://localhost/ru/o-parke/") in alternates
 
 
 def test_draft_pages_stay_out_of_the_sitemap(client, site_tree):
     site_tree.about.unpublish()
     xml = client.get("/en/sitemap.xml").content.decode()
+    assert "/en/stories/" in xml
     assert "/en/about/" not in xml
 
 
@@ -154,21 +167,23 @@ def test_robots_txt_keeps_crawlers_out_of_the_admin_and_names_the_sitemap(client
     assert "Sitemap: http://testserver/sitemap.xml" in text
 
 
-@pytest.mark.parametrize("url", ["/en/", "/en/stories/", "/en/stories/story-1/"])
-def test_query_count_does_not_grow_with_the_number_of_stories(site_tree, url):
+PAGES_THAT_LIST_STORIES = ["/en/", "/en/stories/", "/en/stories/story-1/", "/zh-hans/gushi/"]
+
+
+def test_query_count_does_not_grow_with_the_number_of_stories(site_tree):
     image, _ = ensure_image("Test coat", paint_rosettes, size=(320, 200), seed=7)
     for number in range(2, 11):
         add_story(site_tree.stories, number, lead_image=image)
 
-    def count():
+    def count(url):
         client = Client()
-        client.get(url)
+        client.get(url)  # renditions made on a first visit are not what we measure
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         return len(captured)
 
-    with_ten = count()
+    with_ten = {url: count(url) for url in PAGES_THAT_LIST_STORIES}
     for number in range(11, 201):
         add_story(site_tree.stories, number, lead_image=image)
     assert StoryPage.objects.live().count() == 200
-    assert count() == with_ten
+    assert {url: count(url) for url in PAGES_THAT_LIST_STORIES} == with_ten
