@@ -3,7 +3,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.html import format_html
-from wagtail.models import Page
+from modeltranslation.utils import build_localized_fieldname
+from wagtail.models import Page, Site
 
 from cms.i18n import fallback_language
 
@@ -64,36 +65,26 @@ def lang_attr(obj, field_name):
 
 @register.simple_tag(takes_context=True)
 def main_menu(context):
-    """The menu edited in Navigation settings, or the home page's menu children."""
+    """The menu edited in Navigation settings, or else the home page's children shown in menus."""
     from cms.models import NavigationSettings
 
     request = context["request"]
-    navigation = NavigationSettings.for_request(request)
-    items = []
-    links = list(navigation.links.select_related("page"))
+    links = list(NavigationSettings.for_request(request).links.select_related("page"))
     if links:
-        for link in links:
-            if link.page.live:
-                items.append(
-                    {
-                        "title": link.label or link.page.title,
-                        "url": link.page.get_url(request),
-                        "page": link.page,
-                    }
-                )
+        # A label left empty in this language means "the page's title", which has its own
+        # translations, rather than another language's label.
+        label_field = build_localized_fieldname("label", translation.get_language())
+        items = [
+            {"title": getattr(link, label_field, "") or link.page.title, "page": link.page}
+            for link in links
+            if link.page.live
+        ]
     else:
-        site = getattr(request, "_wagtail_site", None)
-        from wagtail.models import Site
-
-        site = site or Site.find_for_request(request)
-        if site:
-            for child in site.root_page.get_children().live().in_menu().public():
-                items.append({"title": child.title, "url": child.get_url(request), "page": child})
+        site = Site.find_for_request(request)
+        children = site.root_page.get_children().live().in_menu().public() if site else []
+        items = [{"title": child.title, "page": child} for child in children]
     current = context.get("page")
     for item in items:
-        item["current"] = bool(
-            current is not None
-            and isinstance(current, Page)
-            and (current.pk == item["page"].pk or current.path.startswith(item["page"].path))
-        )
+        item["url"] = item["page"].get_url(request)
+        item["current"] = isinstance(current, Page) and current.path.startswith(item["page"].path)
     return items
