@@ -163,9 +163,6 @@ def browser():
     """Debian's Chromium, headless. Never downloads a browser: a missing one fails the test."""
     if not shutil.which(CHROMIUM):
         pytest.fail(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # still synchronous, so Django's async guard does not apply to them.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -187,7 +184,10 @@ def browser():
 
 
 @pytest.fixture
-def browser_page(browser, tmp_path):
+def browser_page(browser, tmp_path, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still synchronous, so Django's async guard does not apply to them.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = browser.new_context(locale="ru-RU")
     context.set_default_timeout(15_000)
     page = context.new_page()

@@ -16,7 +16,7 @@ PRODUCTION = {
 
 
 def run_manage(*args, env, unset=()):
-    dropped = {"SECRET_KEY", "DEBUG", *unset}
+    dropped = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", *unset}
     clean = {key: value for key, value in os.environ.items() if key not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
