@@ -1,0 +1,242 @@
+"""Education's operations: finding materials, listing events, class visit requests."""
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from education import ical
+from education.models import (
+    AgeBand,
+    ClassVisitRequest,
+    EventPage,
+    ResourceFormat,
+    ResourcePage,
+    Subject,
+)
+
+LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
+
+
+# The library ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LibraryFilter:
+    """What a teacher chose: within one facet any value matches, facets combine with AND.
+
+    Read from and written to the query string (?age=7-11&subject=biology&language=zh-hans), so
+    a filtered list is a link to share. Values that match nothing we know are dropped.
+    """
+
+    ages: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+    @classmethod
+    def from_query(cls, query):
+        def chosen(name, known):
+            values = [value.strip() for value in query.getlist(name)]
+            return tuple(dict.fromkeys(value for value in values if value in known))
+
+        return cls(
+            ages=chosen("age", set(AgeBand.objects.values_list("slug", flat=True))),
+            subjects=chosen("subject", set(Subject.objects.values_list("slug", flat=True))),
+            formats=chosen("format", set(ResourceFormat.values)),
+            languages=chosen("language", set(LANGUAGE_CODES)),
+        )
+
+    @property
+    def active(self):
+        return bool(self.ages or self.subjects or self.formats or self.languages)
+
+    def query_string(self):
+        pairs = [
+            *(("age", value) for value in self.ages),
+            *(("subject", value) for value in self.subjects),
+            *(("format", value) for value in self.formats),
+            *(("language", value) for value in self.languages),
+        ]
+        return urlencode(pairs)
+
+
+def find_resources(index, library_filter):
+    """The live public materials of a library that match a filter, in the editors' order."""
+    resources = ResourcePage.objects.live().public().child_of(index)
+    if library_filter.ages:
+        resources = resources.filter(
+            pk__in=ResourcePage.objects.filter(age_bands__slug__in=library_filter.ages).values("pk")
+        )
+    if library_filter.subjects:
+        resources = resources.filter(
+            pk__in=ResourcePage.objects.filter(subjects__slug__in=library_filter.subjects).values(
+                "pk"
+            )
+        )
+    if library_filter.formats:
+        resources = resources.filter(resource_format__in=library_filter.formats)
+    if library_filter.languages:
+        resources = resources.filter(available_in(library_filter.languages))
+    return resources.order_by("path").prefetch_related("age_bands", "subjects", "files__document")
+
+
+def available_in(languages):
+    """A material is available in a language when its lesson is written in it or it has a
+    file in it: a Chinese teacher can use either."""
+    condition = Q()
+    for code in languages:
+        condition |= Q(text_languages__contains=f" {code} ")
+    with_files = ResourcePage.objects.filter(files__language__in=languages).values("pk")
+    return condition | Q(pk__in=with_files)
+
+
+def resource_languages(resource):
+    """The languages a material can be used in, in the site's order (files prefetched)."""
+    written = set(resource.text_languages.split())
+    with_files = {item.language for item in resource.files.all()}
+    return [code for code in LANGUAGE_CODES if code in written | with_files]
+
+
+def filter_choices(library_filter):
+    """The filter form's options with what is ticked, in the active language."""
+    names = dict(settings.LANGUAGES)
+    return {
+        "ages": [
+            (band.slug, band.name, band.slug in library_filter.ages)
+            for band in AgeBand.objects.all()
+        ],
+        "subjects": [
+            (subject.slug, subject.name, subject.slug in library_filter.subjects)
+            for subject in Subject.objects.all()
+        ],
+        "formats": [
+            (value, label, value in library_filter.formats)
+            for value, label in ResourceFormat.choices
+        ],
+        "languages": [
+            (code, names[code], code in library_filter.languages) for code in LANGUAGE_CODES
+        ],
+    }
+
+
+# Events --------------------------------------------------------------------------------------
+
+
+def upcoming_events(index=None, limit=None):
+    events = EventPage.objects.upcoming()
+    if index is not None:
+        events = events.child_of(index)
+    return events[:limit] if limit else events
+
+
+def recent_past_events(index, limit=5):
+    now = timezone.now()
+    ended = Q(end__lt=now) | Q(end__isnull=True, start__lt=now)
+    return (
+        EventPage.objects.live().public().child_of(index).filter(ended).order_by("-start")[:limit]
+    )
+
+
+def calendar_events(index):
+    """For subscribers: what is coming, and what happened in the last 90 days."""
+    since = timezone.now() - datetime.timedelta(days=90)
+    return (
+        EventPage.objects.live()
+        .public()
+        .child_of(index)
+        .filter(start__gte=since)
+        .order_by("start", "pk")
+    )
+
+
+def events_calendar(request, events, name=None):
+    """An iCalendar text of `events` in the active language."""
+    language = translation.get_language()
+    entries = [
+        ical.CalendarEvent(
+            uid=f"education-event-{event.pk}@land-of-the-leopard",
+            start=event.start,
+            end=event.end,
+            summary=event.title,
+            description="\n\n".join(
+                part
+                for part in (
+                    event.intro,
+                    _("For whom: %(audience)s") % {"audience": event.audience}
+                    if event.audience
+                    else "",
+                    event.how_to_take_part,
+                )
+                if part
+            ),
+            location=event.place,
+            url=event.get_full_url(request) or "",
+            last_modified=event.last_published_at,
+        )
+        for event in events
+    ]
+    return ical.build_calendar(
+        name or _("Land of the Leopard: events"), entries, language=language, now=timezone.now()
+    )
+
+
+# Class visits --------------------------------------------------------------------------------
+
+
+# A second request for the same school, teacher and date within this time is the first one
+# sent again (a form reloaded with the back button gets a fresh submission key).
+RESUBMISSION_WINDOW = datetime.timedelta(hours=1)
+
+
+@transaction.atomic
+def request_class_visit(*, submission_key, contact_language, **details):
+    """Stores a teacher's request once, confirms it to them and hands it to the tourism desk.
+
+    The same form sent again (a double click, a resent or reloaded form) returns the request
+    made the first time and sends nothing more. Returns (request, created).
+    """
+    existing = (
+        ClassVisitRequest.objects.filter(submission_key=submission_key).first()
+        or ClassVisitRequest.objects.filter(
+            email__iexact=details["email"],
+            school__iexact=details["school"],
+            preferred_date=details["preferred_date"],
+            created_at__gte=timezone.now() - RESUBMISSION_WINDOW,
+        ).first()
+    )
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            visit = ClassVisitRequest.objects.create(
+                submission_key=submission_key, contact_language=contact_language, **details
+            )
+    except IntegrityError:
+        # Two submissions raced past the lookup; the first one's row is the request.
+        return ClassVisitRequest.objects.get(submission_key=submission_key), False
+
+    from education import tasks
+
+    transaction.on_commit(lambda: tasks.confirm_class_visit_to_teacher.enqueue(visit.pk))
+    hand_over_to_tourism_desk(visit)
+    return visit, True
+
+
+def hand_over_to_tourism_desk(visit):
+    """The seam between schools and the tourism desk, called once per new request.
+
+    The tourism app does not take group bookings yet, so today the request stays "new", the
+    education desk is told by e-mail and handles it from the admin list. When tourism provides
+    group booking requests, this is the one function to change: create the pending group
+    booking there, store its reference in `visit.tourism_reference` and set the status to
+    WITH_TOURISM_DESK (docs/education.md).
+    """
+    from education import tasks
+
+    transaction.on_commit(lambda: tasks.notify_staff_of_class_visit.enqueue(visit.pk))

@@ -1,0 +1,70 @@
+import uuid
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.views.decorators.http import require_GET, require_http_methods
+
+from education import classroom, services
+from education.forms import ClassVisitForm
+from education.models import AgeBand, ClassVisitRequest
+
+SESSION_KEY = "education_class_visit"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def class_visit_request(request):
+    if request.method == "POST":
+        form = ClassVisitForm(request.POST)
+        if form.is_valid():
+            visit, _created = services.request_class_visit(
+                submission_key=form.cleaned_data["submission_key"],
+                contact_language=translation.get_language(),
+                **form.request_details(),
+            )
+            request.session[SESSION_KEY] = str(visit.submission_key)
+            return redirect("education:class_visit_sent")
+        return render(request, "education/class_visit_form.html", {"form": form}, status=400)
+    initial = {"submission_key": uuid.uuid4(), "visit_language": translation.get_language()}
+    band = AgeBand.objects.filter(slug=request.GET.get("age", "")).first()
+    if band:
+        initial.update(age_from=band.min_age, age_to=band.max_age)
+    return render(
+        request, "education/class_visit_form.html", {"form": ClassVisitForm(initial=initial)}
+    )
+
+
+@require_GET
+def class_visit_sent(request):
+    """Thanks, with the reference of the request this browser sent (and nobody else's)."""
+    key = request.session.get(SESSION_KEY)
+    visit = ClassVisitRequest.objects.filter(submission_key=key).first() if key else None
+    if visit is None:
+        return redirect("education:class_visit_request")
+    return render(request, "education/class_visit_sent.html", {"visit": visit})
+
+
+@require_GET
+def classroom_data(request):
+    rows = classroom.classroom_rows()
+    return render(
+        request,
+        "education/classroom_data.html",
+        {
+            "rows": rows,
+            "month_totals": classroom.month_totals(rows),
+            "sector_totals": classroom.sector_totals(rows),
+        },
+    )
+
+
+@require_GET
+def classroom_data_csv(request):
+    language = translation.get_language()
+    response = HttpResponse(
+        classroom.classroom_csv(classroom.classroom_rows()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="leopard-sightings-by-month-{language}.csv"'
+    )
+    return response
