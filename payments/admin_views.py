@@ -1,0 +1,210 @@
+"""Staff screens: payments (with refunds) and Stripe's event log (with retry).
+
+Payments and events are written only by the services; the admin reads them, refunds, and
+retries. Nobody (not even a superuser) adds, edits or deletes them here.
+"""
+
+import datetime
+import json
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permissions import ModelPermissionPolicy
+
+from payments import services
+from payments.models import Payment, Refund, WebhookEvent
+from payments.money import CurrencyError, format_amount, major_to_minor, minor_to_major
+
+REFUND_PERMISSION = "payments.refund_payment"
+RETRY_PERMISSION = "payments.retry_webhookevent"
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """View only: payments and events change through the services, never by hand."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class LocalTimeInspectView(generic.InspectView):
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, datetime.datetime):
+            # Shown in the portal's time zone, as the listings show it.
+            return formats.localize(timezone.localtime(value))
+        return value
+
+
+class PaymentInspectView(LocalTimeInspectView):
+    template_name = "payments/admin/payment_inspect.html"
+
+    def get_amount_minor_display_value(self):
+        return format_amount(self.object.amount_minor, self.object.currency)
+
+    def get_refunded_minor_display_value(self):
+        return format_amount(self.object.refunded_minor, self.object.currency)
+
+    def get_content_type_display_value(self):
+        paid_for = self.object.paid_for
+        label = self.object.content_type.name
+        return (
+            f"{label}: {paid_for}" if paid_for is not None else f"{label} #{self.object.object_id}"
+        )
+
+    @cached_property
+    def header_buttons(self):
+        if self.object.refundable_minor and self.request.user.has_perm(REFUND_PERMISSION):
+            return [
+                HeaderButton(
+                    _("Refund"),
+                    url=reverse("payments_admin:refund", args=[self.object.pk]),
+                    icon_name="rotate",
+                )
+            ]
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["refunds"] = self.object.refunds.select_related("by_user")
+        context["events"] = self.object.events.all()[:50]
+        context["renewals"] = self.object.renewals.all()[:50]
+        return context
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount to refund"), min_value=Decimal("0.01"))
+    reason = forms.ChoiceField(label=_("Reason"), choices=Refund.Reason.choices)
+    note = forms.CharField(
+        label=_("Note for colleagues"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    # One token per rendered form: submitting the same form twice refunds once.
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, payment, **kwargs):
+        self.payment = payment
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].help_text = _("At most %(amount)s (%(currency)s).") % {
+            "amount": format_amount(payment.refundable_minor, payment.currency),
+            "currency": payment.currency,
+        }
+
+    def clean_amount(self):
+        try:
+            amount_minor = major_to_minor(self.cleaned_data["amount"], self.payment.currency)
+        except (CurrencyError, InvalidOperation):
+            raise forms.ValidationError(_("Too many decimals for this currency.")) from None
+        if amount_minor > self.payment.refundable_minor:
+            raise forms.ValidationError(_("That is more than what is left to refund."))
+        return amount_minor
+
+
+class RefundView(WagtailAdminTemplateMixin, FormView):
+    template_name = "payments/admin/refund.html"
+    form_class = RefundForm
+    page_title = _("Refund")
+    header_icon = "rotate"
+
+    def dispatch(self, request, pk):
+        if not request.user.has_perm(REFUND_PERMISSION):
+            raise PermissionDenied
+        self.payment = get_object_or_404(Payment, pk=pk)
+        return super().dispatch(request, pk)
+
+    def get_page_subtitle(self):
+        return str(self.payment)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("payments_admin:index"), "label": Payment._meta.verbose_name_plural},
+            {
+                "url": reverse("payments_admin:inspect", args=[self.payment.pk]),
+                "label": str(self.payment),
+            },
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "payment": self.payment}
+
+    def get_initial(self):
+        return {
+            "amount": minor_to_major(self.payment.refundable_minor, self.payment.currency),
+            "token": uuid.uuid4().hex,
+        }
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "payment": self.payment}
+
+    def form_valid(self, form):
+        try:
+            refund = services.refund(
+                self.payment,
+                form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                by_user=self.request.user,
+                idempotency_key=f"admin-{form.cleaned_data['token']}",
+            )
+        except services.RefundError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Refunded %(amount)s.")
+            % {"amount": format_amount(refund.amount_minor, self.payment.currency)},
+        )
+        return redirect("payments_admin:inspect", self.payment.pk)
+
+
+class WebhookEventInspectView(LocalTimeInspectView):
+    template_name = "payments/admin/event_inspect.html"
+
+    def get_payload_display_value(self):
+        return format_html(
+            "<pre>{}</pre>", json.dumps(self.object.payload, indent=2, ensure_ascii=False)
+        )
+
+    @cached_property
+    def header_buttons(self):
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_retry"] = self.object.status == WebhookEvent.Status.FAILED and (
+            self.request.user.has_perm(RETRY_PERMISSION)
+        )
+        return context
+
+
+@require_POST
+def retry_event(request, pk):
+    if not request.user.has_perm(RETRY_PERMISSION):
+        raise PermissionDenied
+    record = get_object_or_404(WebhookEvent, pk=pk)
+    try:
+        outcome = services.retry_event(record)
+    except Exception as exc:
+        messages.error(request, _("The event failed again: %(error)s") % {"error": exc})
+    else:
+        messages.success(request, _("Event retried: %(outcome)s.") % {"outcome": outcome})
+    return redirect("payment_events:inspect", pk)

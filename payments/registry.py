@@ -1,0 +1,90 @@
+"""Purposes: what a payment is for, and who acts when its money moves.
+
+A domain registers each purpose once, in its AppConfig.ready():
+
+    payments.register("booking", on_booking_payment, limits={"RUB": (50_000, 5_000_000)})
+
+payments calls the handler with the Payment and an Outcome, inside the webhook's transaction.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ImproperlyConfigured
+
+from payments.money import normalise_currency
+
+PAID = "paid"
+FAILED = "failed"
+EXPIRED = "expired"
+REFUNDED = "refunded"
+RENEWED = "renewed"
+OUTCOME_KINDS = (PAID, FAILED, EXPIRED, REFUNDED, RENEWED)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to a payment's money, as payments learnt it from Stripe.
+
+    kind: paid | failed | expired | refunded | renewed (a monthly gift's later month).
+    amount_minor: the money this outcome moved (paid, refunded now, or renewed), 0 otherwise.
+    refunded_total_minor: everything refunded so far, for `refunded`.
+    """
+
+    kind: str
+    amount_minor: int
+    currency: str
+    refunded_total_minor: int = 0
+    event_id: str = ""
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class Purpose:
+    name: str
+    handler: object
+    # currency -> (minimum, maximum) in minor units; a currency not listed is refused.
+    limits: dict = field(default_factory=dict)
+
+
+_purposes = {}
+
+
+def register(purpose, handler, *, limits):
+    """Declare a purpose, its handler and the amounts it accepts per currency.
+
+    Registering the same handler again (ready() may run twice in tests) changes nothing;
+    another handler under a taken name is a configuration error.
+    """
+    if not callable(handler):
+        raise ImproperlyConfigured(f"payments purpose {purpose!r}: the handler is not callable")
+    if not limits:
+        raise ImproperlyConfigured(f"payments purpose {purpose!r}: give limits per currency")
+    checked = {}
+    for currency, (minimum, maximum) in limits.items():
+        if not (isinstance(minimum, int) and isinstance(maximum, int) and 0 < minimum <= maximum):
+            raise ImproperlyConfigured(
+                f"payments purpose {purpose!r}: limits for {currency} must be integers in minor "
+                "units with 0 < minimum <= maximum"
+            )
+        checked[normalise_currency(currency)] = (minimum, maximum)
+    existing = _purposes.get(purpose)
+    if existing and existing.handler is not handler:
+        raise ImproperlyConfigured(f"payments purpose {purpose!r} is already registered")
+    _purposes[purpose] = Purpose(purpose, handler, checked)
+    return _purposes[purpose]
+
+
+def unregister(purpose):
+    """For tests that register a purpose of their own."""
+    _purposes.pop(purpose, None)
+
+
+def get_purpose(purpose):
+    try:
+        return _purposes[purpose]
+    except KeyError:
+        raise LookupError(f"no payments purpose {purpose!r} is registered") from None
+
+
+def purposes():
+    return dict(_purposes)
