@@ -144,6 +144,7 @@ class DemoContext:
     home: Page
     stdout: object
     changes: list = field(default_factory=list)
+    menu: list = field(default_factory=list)
 
     def note(self, what, changed):
         if changed:
@@ -176,4 +177,21 @@ def load_all(stdout):
     context = load_site(stdout)
     for loader in loaders():
         loader.load(context)
+    ensure_navigation(context)
     return context
+
+
+def ensure_navigation(context):
+    """The main menu: the site's own pages, then each home child a domain shows in menus."""
+    from cms.models import NavigationLink, NavigationSettings
+
+    extra = (
+        context.home.get_children().live().in_menu().exclude(pk__in=[p.pk for p in context.menu])
+    )
+    wanted = [page.pk for page in context.menu] + list(extra.values_list("pk", flat=True))
+    navigation = NavigationSettings.for_site(context.home.get_site())
+    if list(navigation.links.values_list("page_id", flat=True)) != wanted:
+        navigation.links.all().delete()
+        for order, page_id in enumerate(wanted):
+            NavigationLink.objects.create(settings=navigation, page_id=page_id, sort_order=order)
+        context.note("navigation", True)

@@ -17,8 +17,6 @@ from cms.demo import (
 from cms.models import (
     FooterSettings,
     HomePage,
-    NavigationLink,
-    NavigationSettings,
     StandardPage,
     StoryIndexPage,
     StoryPage,
@@ -433,13 +431,7 @@ def load_site(stdout):
             changed = True
         context.note(f"story {key}", changed)
 
-    navigation = NavigationSettings.for_site(home.get_site())
-    wanted = [about.pk, big_cats.pk, protection.pk, stories.pk]
-    if list(navigation.links.values_list("page_id", flat=True)) != wanted:
-        navigation.links.all().delete()
-        for order, page_id in enumerate(wanted):
-            NavigationLink.objects.create(settings=navigation, page_id=page_id, sort_order=order)
-        context.note("navigation", True)
+    context.menu = [about, big_cats, protection, stories]
 
     footer = FooterSettings.for_site(home.get_site())
     footer_fields = {

@@ -287,6 +287,9 @@ TEST_CHECKOUT_WEBHOOK_SECRET = env.str(
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="leopard")
 
+# Schools (education app, docs/education.md): where class visit requests are announced.
+EDUCATION_STAFF_EMAIL = env.str("EDUCATION_STAFF_EMAIL", default="education@leopard.example")
+
 # Live updates (live app, docs/live.md).
 LIVE_ALLOWED_ORIGINS = env.list("LIVE_ALLOWED_ORIGINS", default=[])
 
@@ -298,7 +301,11 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "gif": "png"}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 15 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000
-WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "pptx", "xlsx", "csv", "txt", "png", "jpg", "jpeg"]
+# Documents: safe types only, checked by content on upload and always served as attachments.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "pptx", "png", "jpg", "jpeg"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "education.forms.SafeDocumentForm"
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILMODELTRANSLATION_TRANSLATE_SLUGS = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES

@@ -158,13 +158,20 @@ def asgi_server(asgi_server_factory):
     return asgi_server_factory()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium, headless. Never downloads a browser: a missing one fails the test."""
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's Chromium, headless. Never downloads a browser: a missing one fails the test.
+
+    One per test: Playwright's sync API keeps an event loop running in this thread while it is
+    open, which changes the connection objects Django hands out. Closing it with the test gives
+    the database teardown (flush and serialized restore) the test run's own connections back.
+    """
     if not shutil.which(CHROMIUM):
         pytest.fail(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    # The test's own ORM calls stay synchronous while the loop runs: lift Django's async guard.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -184,10 +191,7 @@ def browser():
 
 
 @pytest.fixture
-def browser_page(browser, tmp_path, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # still synchronous, so Django's async guard does not apply to them.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def browser_page(browser, tmp_path):
     context = browser.new_context(locale="ru-RU")
     context.set_default_timeout(15_000)
     page = context.new_page()

@@ -69,7 +69,10 @@ def main_menu(context):
     from cms.models import NavigationSettings
 
     request = context["request"]
-    links = list(NavigationSettings.for_request(request).links.select_related("page"))
+    site = Site.find_for_request(request)
+    if site is None:  # no site configured yet: pages still render, without a menu
+        return []
+    links = list(NavigationSettings.for_site(site).links.select_related("page"))
     if links:
         # A label left empty in this language means "the page's title", which has its own
         # translations, rather than another language's label.
@@ -80,8 +83,7 @@ def main_menu(context):
             if link.page.live
         ]
     else:
-        site = Site.find_for_request(request)
-        children = site.root_page.get_children().live().in_menu().public() if site else []
+        children = site.root_page.get_children().live().in_menu().public()
         items = [{"title": child.title, "page": child} for child in children]
     current = context.get("page")
     for item in items:
