@@ -1,0 +1,340 @@
+"""The Elasticsearch engine (ELASTICSEARCH_URL), built with elasticsearch-dsl.
+
+One index per language behind an alias (`leopard-ru`, `leopard-en`, `leopard-zh-hans`), each
+with its language's analyzer: `russian`, `english`, and for Chinese `smartcn` when the cluster
+has the analysis-smartcn plugin, otherwise the built-in `cjk` (bigrams, as the database engine
+does). A rebuild fills new indices and then swaps the aliases in one atomic call, so search
+never goes dark. Searches are faceted by type (FacetedSearch: the type filter is a
+post_filter, so the facet counts still cover every type), and the autocomplete uses a
+completion suggester.
+"""
+
+import html
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils.safestring import mark_safe
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+from elasticsearch_dsl import (
+    Completion,
+    Date,
+    FacetedSearch,
+    Index,
+    Keyword,
+    Mapping,
+    Q,
+    Search,
+    TermsFacet,
+    Text,
+)
+
+from search import text
+from search.engines.base import Engine, EngineResult, Hit, SearchUnavailable
+
+ANALYZERS = {"ru": "russian", "en": "english"}
+SUGGEST_ANALYZERS = {"ru": "simple", "en": "simple"}  # prefixes are not stemmed
+MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters: never in our text
+SNIPPET_LENGTH = 240
+TITLE_BOOST = 10
+ERRORS = (ApiError, TransportError)
+
+
+def analyzer_for(language, plugins=()):
+    """The analyzer of a language's index, given the cluster's plugins."""
+    if language in ANALYZERS:
+        return ANALYZERS[language]
+    return "smartcn" if "analysis-smartcn" in plugins else "cjk"
+
+
+def index_definition(name, language, plugins=()):
+    """The index (settings and mapping) for one language's documents."""
+    analyzer = analyzer_for(language, plugins)
+    mapping = Mapping()
+    mapping.field("source", Keyword())
+    mapping.field("object_id", Keyword())
+    mapping.field("type", Keyword())
+    title_fields = {"plain": Text(analyzer="simple")}
+    body_fields = {}
+    if language not in ANALYZERS:
+        # Single characters (豹 alone): the bigram analyzer has no token for them.
+        title_fields["chars"] = body_fields["chars"] = Text(analyzer="standard")
+    mapping.field("title", Text(analyzer=analyzer, fields=title_fields))
+    mapping.field(
+        "body", Text(analyzer=analyzer, **({"fields": body_fields} if body_fields else {}))
+    )
+    mapping.field("url", Keyword(index=False))
+    mapping.field("date", Date())
+    mapping.field("suggest", Completion(analyzer=SUGGEST_ANALYZERS.get(language, "standard")))
+    index = Index(name)
+    index.settings(number_of_shards=1)
+    index.mapping(mapping)
+    return index
+
+
+class SiteSearch(FacetedSearch):
+    """Title and body in one language; the title counts most, a title match comes first."""
+
+    facets = {"type": TermsFacet(field="type", size=100)}
+    fields = ["title^3", "body"]
+    char_fields = ["title.chars^3", "body.chars"]
+
+    def __init__(self, index, query, types=(), using=None, *, single_characters=False):
+        self.index = index
+        self.using = using
+        if single_characters:
+            self.fields = [*self.fields, *self.char_fields]
+        super().__init__(query, filters={"type": list(types)} if types else {})
+
+    def query(self, search, query):
+        return search.query(
+            Q(
+                "bool",
+                must=[Q("multi_match", query=query, fields=self.fields, operator="and")],
+                should=[
+                    Q("match", title={"query": query, "operator": "and", "boost": TITLE_BOOST})
+                ],
+            )
+        )
+
+    def highlight(self, search):
+        return (
+            search.highlight_options(
+                pre_tags=[MARK_START], post_tags=[MARK_END], require_field_match=False
+            )
+            .highlight("title", number_of_fragments=0)
+            .highlight(
+                "body",
+                fragment_size=SNIPPET_LENGTH,
+                number_of_fragments=1,
+                no_match_size=SNIPPET_LENGTH,
+            )
+        )
+
+
+def search_request(alias, query, types=(), offset=0, limit=10, using=None, *, language=""):
+    """The faceted search and its request (a Search), for one page of results."""
+    single = language not in ANALYZERS and any(
+        len(clause.text) == 1 and text.CJK_RUN.fullmatch(clause.text)
+        for clause in text.query_clauses(query, language)
+    )
+    faceted = SiteSearch(alias, query, types, using=using, single_characters=single)
+    return faceted, faceted.build_search().extra(track_total_hits=True)[offset : offset + limit]
+
+
+def autocomplete_request(alias, query, limit=8, using=None):
+    return (
+        Search(index=alias, using=using)
+        .source(["title", "url", "type"])
+        .suggest(
+            "titles", query, completion={"field": "suggest", "size": limit, "skip_duplicates": True}
+        )
+        .extra(size=0)
+    )
+
+
+def spelling_request(alias, query, using=None):
+    return (
+        Search(index=alias, using=using)
+        .suggest("spelling", query, term={"field": "title.plain", "suggest_mode": "popular"})
+        .extra(size=0)
+    )
+
+
+def suggest_inputs(title):
+    """What the completion suggester matches: the title, and the title from each later word."""
+    words = title.split()
+    return list(
+        dict.fromkeys([title, *(" ".join(words[i:]) for i in range(1, min(len(words), 6)))])
+    )
+
+
+def document_source(source, object_id, document):
+    clean = str.maketrans("", "", MARK_START + MARK_END)
+    return {
+        "source": source,
+        "object_id": object_id,
+        "type": document.type,
+        "title": document.title.translate(clean),
+        "body": document.body.translate(clean),
+        "url": document.url,
+        "date": document.date.isoformat() if document.date else None,
+        "suggest": {"input": suggest_inputs(document.title)},
+    }
+
+
+def marked(fragment):
+    """Highlighted text from Elasticsearch, escaped, with its markers as <mark>."""
+    escaped = html.escape(fragment)
+    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+@lru_cache(maxsize=4)
+def _client(url):
+    return Elasticsearch(url, request_timeout=5, retry_on_timeout=True, max_retries=2)
+
+
+class ElasticsearchEngine(Engine):
+    name = "elasticsearch"
+
+    def __init__(self, client, prefix, *, refresh=False):
+        self.client = client
+        self.prefix = prefix
+        self.refresh = refresh  # tests read their writes at once; production does not wait
+
+    @classmethod
+    def from_settings(cls):
+        return cls(
+            _client(settings.ELASTICSEARCH_URL),
+            settings.SEARCH_INDEX_PREFIX,
+            refresh=getattr(settings, "SEARCH_ELASTICSEARCH_REFRESH", False),
+        )
+
+    def alias(self, language):
+        return f"{self.prefix}-{language}"
+
+    def languages(self):
+        return [code for code, _name in settings.LANGUAGES]
+
+    def plugins(self):
+        return {row["component"] for row in self.client.cat.plugins(format="json")}
+
+    # Searching -----------------------------------------------------------------------------
+
+    def search(self, query, language, *, types=None, offset=0, limit=10):
+        query = text.clean_query(query)
+        if not query:
+            return EngineResult(hits=[], total=0, facets={})
+        faceted, request = search_request(
+            self.alias(language), query, types or (), offset, limit, self.client, language=language
+        )
+        try:
+            response = request.execute()
+        except ERRORS as error:
+            if getattr(error, "status_code", None) == 404:
+                return EngineResult(hits=[], total=0, facets={})  # nothing indexed yet
+            raise SearchUnavailable(str(error)) from error
+        response._faceted_search = faceted
+        facets = {value: count for value, count, _selected in response.facets.type}
+        hits = [self._hit(hit) for hit in response]
+        return EngineResult(hits=hits, total=response.hits.total.value, facets=facets)
+
+    def _hit(self, hit):
+        highlight = getattr(hit.meta, "highlight", None)
+        title = highlight.title[0] if highlight and "title" in highlight else hit.title
+        body = highlight.body[0] if highlight and "body" in highlight else ""
+        date = datetime.fromisoformat(hit.date).date() if getattr(hit, "date", None) else None
+        return Hit(
+            type=hit.type,
+            title=hit.title,
+            title_html=marked(title),
+            snippet=marked(body),
+            url=hit.url,
+            date=date,
+        )
+
+    def autocomplete(self, query, language, *, limit=8):
+        try:
+            response = autocomplete_request(
+                self.alias(language), query, limit, using=self.client
+            ).execute()
+        except ERRORS as error:
+            raise SearchUnavailable(str(error)) from error
+        hits = []
+        for option in response.suggest.titles[0].options:
+            source = option._source
+            hits.append(
+                Hit(
+                    type=source.type,
+                    title=source.title,
+                    title_html=marked(source.title),
+                    snippet=marked(""),
+                    url=source.url,
+                )
+            )
+        return hits
+
+    def spelling(self, query, language):
+        try:
+            response = spelling_request(self.alias(language), query, using=self.client).execute()
+        except ERRORS:
+            return []
+        words, changed = [], False
+        for entry in response.suggest.spelling:
+            if entry.options:
+                words.append(entry.options[0].text)
+                changed = True
+            else:
+                words.append(entry.text)
+        return [" ".join(words)] if changed else []
+
+    # Writing -------------------------------------------------------------------------------
+
+    def replace(self, source, object_id, documents):
+        by_language = {document.language: document for document in documents}
+        for language in self.languages():
+            alias = self.ensure_index(language)
+            doc_id = f"{source}:{object_id}"
+            document = by_language.get(language)
+            if document:
+                self.client.index(
+                    index=alias,
+                    id=doc_id,
+                    document=document_source(source, object_id, document),
+                    refresh=self.refresh,
+                )
+            else:
+                self.client.options(ignore_status=404).delete(
+                    index=alias, id=doc_id, refresh=self.refresh
+                )
+
+    def ensure_index(self, language):
+        """The language's alias, made with a first empty index if the cluster has none yet."""
+        alias = self.alias(language)
+        if not self.client.indices.exists_alias(name=alias):
+            name = self._new_index(language, self.plugins())
+            self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": alias}}])
+        return alias
+
+    def _new_index(self, language, plugins):
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+        name = f"{self.alias(language)}-{stamp}"
+        index_definition(name, language, plugins).create(using=self.client)
+        return name
+
+    def rebuild(self, sources, progress=None):
+        plugins = self.plugins()
+        new = {language: self._new_index(language, plugins) for language in self.languages()}
+
+        def actions():
+            for source, total, records in sources:
+                done = 0
+                if progress:
+                    progress(source, done, total)
+                for object_id, documents in records:
+                    for document in documents:
+                        if document.language in new:
+                            yield {
+                                "_index": new[document.language],
+                                "_id": f"{source}:{object_id}",
+                                "_source": document_source(source, object_id, document),
+                            }
+                    done += 1
+                    if progress and (done % 500 == 0 or done == total):
+                        progress(source, done, total)
+
+        helpers.bulk(self.client, actions(), chunk_size=500)
+        self.client.indices.refresh(index=",".join(new.values()))
+        for language, name in new.items():
+            self._swap(self.alias(language), name)
+
+    def _swap(self, alias, name):
+        """Point `alias` at `name` in one atomic call, then drop the indices it pointed at."""
+        old = []
+        if self.client.indices.exists_alias(name=alias):
+            old = [index for index in self.client.indices.get_alias(name=alias) if index != name]
+        actions = [{"remove": {"index": index, "alias": alias}} for index in old]
+        actions.append({"add": {"index": name, "alias": alias}})
+        self.client.indices.update_aliases(actions=actions)
+        for index in old:
+            self.client.options(ignore_status=404).indices.delete(index=index)
