@@ -1,0 +1,28 @@
+"""Background work of the live app (django-tasks: at once when embedded, a worker in production)."""
+
+from django_tasks import task
+
+from live import services
+from live.models import Event, Follower
+
+
+@task()
+def email_followers(event_id):
+    """Splits a sighting's followers into batches, each its own task, so none runs long."""
+    event = Event.objects.get(pk=event_id)
+    batches = services.follower_batches(event)
+    for follower_ids in batches:
+        email_follower_batch.enqueue(event_id, follower_ids)
+    return len(batches)
+
+
+@task()
+def email_follower_batch(event_id, follower_ids):
+    return services.email_follower_batch(Event.objects.get(pk=event_id), follower_ids)
+
+
+@task()
+def send_follow_confirmation(follower_id):
+    follower = Follower.objects.filter(pk=follower_id, status=Follower.Status.PENDING).first()
+    if follower is not None:
+        services.send_follow_confirmation(follower)
