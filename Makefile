@@ -31,7 +31,8 @@ run: demo
 	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	@( while sleep 60; do $(BIN)/python manage.py publish_scheduled >/dev/null 2>&1; done ) & \
 	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
-	  $(BIN)/uvicorn portal.asgi:application --host $(HOST) --port $(PORT)
+	  $(BIN)/uvicorn portal.asgi:application --host $(HOST) --port $(PORT) \
+	    --ws-per-message-deflate false --ws-max-size 65536
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -109,6 +109,10 @@ class AsgiServer:
                 "--no-access-log",
                 "--lifespan",
                 "off",
+                "--ws-per-message-deflate",
+                "false",
+                "--ws-max-size",
+                "65536",
             ],
             cwd=BASE_DIR,
             env=self.env(),
@@ -159,12 +163,13 @@ def asgi_server(asgi_server_factory):
 
 
 @pytest.fixture
-def browser(monkeypatch):
+def browser(live_db, monkeypatch):
     """Debian's Chromium, headless. Never downloads a browser: a missing one fails the test.
 
-    One per test: Playwright's sync API keeps an event loop running in this thread while it is
-    open, which changes the connection objects Django hands out. Closing it with the test gives
-    the database teardown (flush and serialized restore) the test run's own connections back.
+    One per test, opened after the test's database (`live_db`) and closed before it: while
+    Playwright's sync API runs its event loop in this thread, Django hands out other connection
+    objects, and the database setup and teardown (flush, serialized restore) need the test
+    run's own.
     """
     if not shutil.which(CHROMIUM):
         pytest.fail(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")

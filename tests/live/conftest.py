@@ -125,28 +125,3 @@ def redis_layer(settings, redis_server):
         "default": {"BACKEND": backend, "CONFIG": {"hosts": [redis_server.url]}}
     }
     return redis_server
-
-
-def restore_initial_rows():
-    """Puts back Wagtail's root page and locale when a flush left them out.
-
-    After a test that used the session's Playwright browser, `live_db` restores nothing (the
-    connection seen in that context lacks the serialized rows; reported to the lead).
-    """
-    from django.conf import settings
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Locale, Page
-
-    if Page.objects.filter(depth=1).exists():
-        return
-    ContentType.objects.clear_cache()  # its ids are from before the flush
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    Page.add_root(instance=Page(title="Root", slug="root", url_path="/"))
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config, items):
-    """Browser tests last: once Playwright's session loop runs in the main thread, Django
-    refuses synchronous ORM calls there, which the other tests (rightly) make. Proposed for
-    tests/conftest.py; harmless to keep here meanwhile."""
-    items.sort(key=lambda item: "browser_page" in getattr(item, "fixturenames", ()))

@@ -6,7 +6,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.live.conftest import publish_sighting as publish_sighting_here
-from tests.live.conftest import restore_initial_rows
 from tests.pages import build_site_tree
 
 pytestmark = pytest.mark.redis
@@ -31,7 +30,6 @@ def publish_sighting(**kwargs):
 @pytest.fixture
 def home(browser_page, asgi_server_factory, redis_layer):
     """The site and one sighting, on a server; after browser_page, which allows the ORM here."""
-    restore_initial_rows()
     build_site_tree()
     publish_sighting_here(leopard_id=12, sighting_id=900)
     return asgi_server_factory(REDIS_URL=redis_layer.url)
