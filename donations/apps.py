@@ -1,6 +1,27 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DonationsConfig(AppConfig):
     name = "donations"
+    verbose_name = _("Donations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        import payments
+        from cms import demo, home
+        from donations import conf, services
+        from donations.demo import load
+        from donations.signals import report_published
+
+        payments.register(conf.PURPOSE, services.on_donation_payment, limits=conf.LIMITS)
+        home.register_section(
+            "campaigns",
+            "donations/includes/home_campaigns.html",
+            services.campaign_card_context,
+            order=50,
+        )
+        demo.register("donations", load, order=50)
+        page_published.connect(report_published, dispatch_uid="donations:report_published")

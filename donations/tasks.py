@@ -1,0 +1,83 @@
+"""E-mails sent after the transaction that caused them (at once when embedded, by the worker
+in production)."""
+
+import uuid
+
+from django.core import mail
+from django.utils import timezone
+from django_tasks import task
+
+from donations import emails
+from donations.models import (
+    CampaignReportPage,
+    CampaignSubscriber,
+    DonationEntry,
+    ReportDelivery,
+    Supporter,
+)
+
+
+@task()
+def send_receipt(entry_id):
+    entry = DonationEntry.objects.select_related(
+        "donation__campaign", "donation__supporter", "donation__leopard"
+    ).get(pk=entry_id)
+    emails.receipt_message(entry).send()
+
+
+@task()
+def send_subscription_confirmation(subscriber_id):
+    subscriber = (
+        CampaignSubscriber.objects.select_related("campaign")
+        .filter(pk=subscriber_id, status=CampaignSubscriber.Status.PENDING)
+        .first()
+    )
+    if subscriber is not None:
+        emails.confirmation_message(subscriber).send()
+
+
+@task()
+def send_sign_in_link(supporter_id, language):
+    emails.sign_in_message(Supporter.objects.get(pk=supporter_id), language).send()
+
+
+@task()
+def email_report(report_id):
+    return email_report_now(report_id)
+
+
+def email_report_now(report_id):
+    """Sends a report to the campaign's confirmed subscribers, each at most once.
+
+    Claims a delivery row per subscriber first; a second run (or a concurrent one) finds them
+    claimed and sends nothing. A failed send releases the unsent claims for a retry.
+    """
+    report = CampaignReportPage.objects.get(pk=report_id)
+    campaign = report.campaign
+    batch = uuid.uuid4()
+    subscribers = CampaignSubscriber.objects.filter(
+        campaign=campaign, status=CampaignSubscriber.Status.ACTIVE
+    )
+    ReportDelivery.objects.bulk_create(
+        [ReportDelivery(report=report, subscriber=s, batch=batch) for s in subscribers],
+        ignore_conflicts=True,
+    )
+    claimed = list(
+        CampaignSubscriber.objects.select_related("campaign")
+        .filter(deliveries__batch=batch)
+        .order_by("pk")
+    )
+    sent = []
+    try:
+        with mail.get_connection() as connection:
+            for subscriber in claimed:
+                message = emails.report_message(report, subscriber)
+                message.connection = connection
+                message.send()
+                sent.append(subscriber.pk)
+    finally:
+        ReportDelivery.objects.filter(batch=batch, subscriber_id__in=sent).update(
+            sent_at=timezone.now()
+        )
+        ReportDelivery.objects.filter(batch=batch, sent_at__isnull=True).delete()
+    return len(sent)

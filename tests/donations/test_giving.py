@@ -1,0 +1,154 @@
+"""The giving form: good gifts reach the checkout; bad input gets a clear error and no charge."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from donations.models import Donation
+from payments.models import Payment
+
+
+def give_url(campaign, language="ru"):
+    with translation.override(language):
+        return reverse("donations:give", args=[campaign.pk])
+
+
+def form(**overrides):
+    data = {
+        "amount": "other",
+        "other_amount": "30",
+        "currency": "USD",
+        "frequency": "once",
+        "name": "Anna",
+        "email": "Anna@Example.org",
+        "show_name": "on",
+        "message": "",
+        "leopard": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_gift_goes_to_the_test_checkout(client, campaigns, demo_checkout):
+    response = client.post(give_url(campaigns.patrols, "en"), form(other_amount="1 234.50"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/payments/test-checkout/")
+    donation = Donation.objects.get()
+    assert (donation.amount_minor, donation.currency, donation.language) == (123_450, "USD", "en")
+    assert donation.supporter.email == "anna@example.org"
+    payment = Payment.objects.get()
+    assert (payment.amount_minor, payment.mode, payment.purpose) == (123_450, "payment", "donation")
+    assert payment.success_url.endswith(f"/en/donations/thanks/{donation.reference}/")
+
+
+def test_a_preset_amount_monthly_sponsoring_a_leopard(client, campaigns, demo_checkout):
+    response = client.post(
+        give_url(campaigns.patrols),
+        form(amount="6000", other_amount="", frequency="monthly", leopard=str(campaigns.grace.pk)),
+    )
+
+    assert response.status_code == 302
+    donation = Donation.objects.get()
+    assert (donation.amount_minor, donation.frequency, donation.leopard_id) == (
+        6000,
+        "monthly",
+        campaigns.grace.pk,
+    )
+    assert Payment.objects.get().mode == "subscription"
+    assert "Грейс" in Payment.objects.get().description
+
+
+BAD_AMOUNTS = [
+    ("abc", "Введите сумму числом"),
+    ("-5", "больше нуля"),
+    ("0", "больше нуля"),
+    ("1", "Самый маленький взнос"),
+    ("5000.01", "Самый большой взнос"),
+    ("999999", "Самый большой взнос"),
+    ("12.345", "слишком много знаков"),
+    ("", "Выберите или введите сумму"),
+]
+
+
+@pytest.mark.parametrize(("amount", "message"), BAD_AMOUNTS)
+def test_bad_amounts_are_refused_in_the_visitors_language(
+    client, campaigns, demo_checkout, amount, message
+):
+    response = client.post(give_url(campaigns.patrols, "ru"), form(other_amount=amount))
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Payment.objects.exists()
+    assert not Donation.objects.exists()
+
+
+def test_a_preset_amount_that_the_page_did_not_offer_is_refused(client, campaigns, demo_checkout):
+    response = client.post(give_url(campaigns.patrols, "en"), form(amount="1", other_amount=""))
+    assert response.status_code == 400
+    assert "Please choose one of the amounts shown." in response.content.decode()
+    assert not Payment.objects.exists()
+
+
+def test_a_currency_the_campaign_does_not_take_is_refused(client, campaigns, demo_checkout):
+    response = client.post(give_url(campaigns.patrols, "zh-hans"), form(currency="EUR"))
+    assert response.status_code == 400
+    assert "本活动只接受 USD 捐款" in response.content.decode()
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["name", "message"])
+def test_script_in_names_and_messages_is_refused(client, campaigns, demo_checkout, field):
+    response = client.post(
+        give_url(campaigns.patrols, "en"), form(**{field: "<script>alert(1)</script>"})
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Please write plain text, without HTML tags." in body
+    assert "<script>alert(1)" not in body
+    assert not Payment.objects.exists()
+
+
+def test_a_closed_campaign_takes_nothing(client, campaigns, demo_checkout):
+    response = client.post(
+        give_url(campaigns.feeding, "ru"), form(currency="RUB", other_amount="500")
+    )
+    assert response.status_code == 409
+    assert "Этот сбор закрыт" in response.content.decode()
+    assert not Payment.objects.exists()
+    page = client.get(campaigns.feeding.get_url())
+    assert f"/donations/campaigns/{campaigns.feeding.pk}/give/" not in page.content.decode()
+
+
+def test_without_any_checkout_nothing_is_charged(client, campaigns, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["testserver"]
+    response = client.post(give_url(campaigns.patrols, "en"), form())
+    assert response.status_code == 409
+    assert "Online giving is not available at the moment. Nothing was charged." in (
+        response.content.decode()
+    )
+    assert not Payment.objects.exists()
+
+
+def test_naming_yourself_on_the_wall_needs_a_name(client, campaigns, demo_checkout):
+    response = client.post(give_url(campaigns.patrols, "en"), form(name=""))
+    assert response.status_code == 400
+    assert "Please give the name to show" in response.content.decode()
+
+
+def test_get_on_the_give_address_leads_to_the_form(client, campaigns):
+    response = client.get(give_url(campaigns.patrols, "en"))
+    assert response.status_code == 302
+    assert response["Location"].endswith("/en/support/patrols/#give")
+
+
+def test_the_campaign_page_offers_amounts_with_what_they_buy(client, campaigns, demo_checkout):
+    with translation.override("en"):
+        url = campaigns.patrols.get_url()
+    body = client.get(url).content.decode()
+    assert "$25" in body and "fuel for a patrol" in body
+    assert 'data-campaign-progress="campaign:' in body
+    assert "Grace (Leo 45F)" in body  # a leopard to sponsor
+    assert "From $5 to $5,000." in body
