@@ -231,18 +231,3 @@ def progress_events(campaign):
 
 def sent_to(address):
     return [m for m in mail.outbox if address in m.to]
-
-
-def pytest_collection_modifyitems(config, items):
-    """Runs this app's browser test last: Playwright's session-wide browser leaves an event loop
-    in the main thread, after which Django refuses synchronous database calls (the shared
-    conftest should order every browser test last; requested from the lead)."""
-    browser_tests = [
-        item
-        for item in items
-        if "browser_page" in getattr(item, "fixturenames", ())
-        and "tests/donations/" in str(item.path).replace("\\", "/")
-    ]
-    for item in browser_tests:
-        items.remove(item)
-    items.extend(browser_tests)
