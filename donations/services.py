@@ -31,7 +31,7 @@ from donations.models import (
     Supporter,
 )
 from live.models import Follower
-from live.services import latest_id
+from live.services import add_confirmed_follower, latest_id
 from payments.models import Payment
 from payments.services import PaymentError
 from wildlife.models import LeopardPage, PublishedSighting
@@ -295,27 +295,10 @@ def _welcome(donation):
 
 
 def follow_leopard(email, leopard, language):
-    """A sponsor follows their leopard's sightings, confirmed already: the gift was the consent.
-
-    Someone who unsubscribed from the leopard stays unsubscribed.
-    """
+    """A sponsor follows their leopard's sightings, confirmed already: the gift was the consent."""
     with translation.override(language):
         title = leopard.display_name
-    follower, created = Follower.objects.get_or_create(
-        email=email,
-        topic=leopard.live_topic,
-        defaults={
-            "title": title,
-            "language": language,
-            "status": Follower.Status.ACTIVE,
-            "confirmed_at": timezone.now(),
-        },
-    )
-    if not created and follower.status == Follower.Status.PENDING:
-        follower.status = Follower.Status.ACTIVE
-        follower.confirmed_at = timezone.now()
-        follower.save(update_fields=["status", "confirmed_at"])
-    return follower
+    return add_confirmed_follower(email, leopard.live_topic, title, language)
 
 
 # --- Monthly gifts --------------------------------------------------------------------------
@@ -350,20 +333,9 @@ def cancel_monthly(donation):
 
 
 def _stop_subscription(payment):
-    # payments has no call to cancel a subscription yet (requested in the issue notes);
-    # until it has, its own Stripe gateway is used here. The test checkout has no renewals.
-    if payment.provider != Payment.Provider.STRIPE:
-        return
-    import stripe
-
-    from payments.stripe_client import StripeGateway
-
     try:
-        StripeGateway().client.v1.subscriptions.cancel(payment.subscription_id)
-    except stripe.InvalidRequestError as exc:
-        if getattr(exc, "code", "") != "resource_missing":
-            raise GivingError(_("We could not stop the monthly gift; please try again.")) from exc
-    except stripe.StripeError as exc:
+        payments.cancel_subscription(payment)
+    except PaymentError as exc:
         raise GivingError(_("We could not stop the monthly gift; please try again.")) from exc
 
 

@@ -215,6 +215,28 @@ def request_follow(email, topic, title, language):
     return follower
 
 
+def add_confirmed_follower(email, topic, title, language):
+    """A follower who consented elsewhere (a sponsor's gift): active at once, no confirmation
+    e-mail. Someone who unsubscribed from the topic stays unsubscribed."""
+    if not FOLLOWABLE_TOPIC.match(topic):
+        raise ValueError(f"{topic!r} cannot be followed")
+    follower, created = Follower.objects.get_or_create(
+        email=email.strip().lower(),
+        topic=topic,
+        defaults={
+            "title": title,
+            "language": language,
+            "status": Follower.Status.ACTIVE,
+            "confirmed_at": timezone.now(),
+        },
+    )
+    if not created and follower.status == Follower.Status.PENDING:
+        follower.status = Follower.Status.ACTIVE
+        follower.confirmed_at = timezone.now()
+        follower.save(update_fields=["status", "confirmed_at"])
+    return follower
+
+
 def confirm_follow(token):
     follower = Follower.objects.filter(token=token).first()
     if follower is None:

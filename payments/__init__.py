@@ -28,6 +28,7 @@ __all__ = [
     "RENEWED",
     "Outcome",
     "cancel_checkout",
+    "cancel_subscription",
     "checkout_available",
     "checkout_mode",
     "refund",
@@ -47,6 +48,12 @@ def cancel_checkout(payment):
     from payments.services import cancel_checkout as _cancel_checkout
 
     return _cancel_checkout(payment)
+
+
+def cancel_subscription(payment):
+    from payments.services import cancel_subscription as _cancel_subscription
+
+    return _cancel_subscription(payment)
 
 
 def refund(payment, amount_minor=None, **kwargs):

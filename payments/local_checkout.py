@@ -148,6 +148,10 @@ class LocalCheckoutGateway:
         except TestCheckoutSession.DoesNotExist:
             raise GatewayError(f"test checkout: no such object {lookup}") from None
 
+    def cancel_subscription(self, subscription_id):
+        # The test checkout makes no renewals, so there is nothing to stop.
+        return {"id": subscription_id, "status": "canceled"}
+
     def create_checkout_session(self, payment, idempotency_key):
         session, _created = TestCheckoutSession.objects.get_or_create(
             payment=payment,

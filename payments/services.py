@@ -70,6 +70,20 @@ class CheckoutStart:
     url: str
 
 
+def cancel_subscription(payment):
+    """Stops a monthly payment's Stripe subscription; False when it has none.
+
+    Already cancelled at Stripe counts as done. Raises PaymentError when Stripe cannot be asked.
+    """
+    if not payment.subscription_id:
+        return False
+    try:
+        gateway_for(payment.provider).cancel_subscription(payment.subscription_id)
+    except GatewayError as exc:
+        raise PaymentError(str(exc)) from exc
+    return True
+
+
 def gateway_for(provider):
     if provider == Payment.Provider.STRIPE:
         return StripeGateway()

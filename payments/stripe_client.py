@@ -92,3 +92,12 @@ class StripeGateway:
 
     def retrieve_invoice(self, invoice_id):
         return self._call(self.client.v1.invoices.retrieve, invoice_id)
+
+    def cancel_subscription(self, subscription_id):
+        try:
+            return self._call(self.client.v1.subscriptions.cancel, subscription_id)
+        except GatewayError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, stripe.InvalidRequestError) and cause.code == "resource_missing":
+                return {"id": subscription_id, "status": "canceled"}  # already gone at Stripe
+            raise
