@@ -1,0 +1,39 @@
+"""Tourism's settings, each with a default; a deployment overrides them in settings."""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+CURRENCY = "RUB"
+
+
+def _get(name, default):
+    return getattr(settings, name, default)
+
+
+def hold_duration():
+    """How long places are held while the visitor pays: Stripe Checkout's shortest expiry."""
+    return timedelta(minutes=_get("TOURISM_HOLD_MINUTES", 30))
+
+
+def waiting_list_hold():
+    """How long places offered to someone on the waiting list stay theirs."""
+    return timedelta(hours=_get("TOURISM_WAITING_LIST_HOLD_HOURS", 12))
+
+
+def refund_policy():
+    """((hours before the start, percent refunded), ...): the first rule that applies wins.
+
+    The default: a full refund up to 48 hours before the tour, nothing after.
+    """
+    rules = _get("TOURISM_REFUND_POLICY", ((48, 100),))
+    return sorted(((int(h), int(p)) for h, p in rules), reverse=True)
+
+
+def site_url():
+    """The public address used in e-mails sent outside a request (the webhook, the sweeper)."""
+    return _get("TOURISM_SITE_URL", settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+
+
+def desk_email():
+    return _get("TOURISM_DESK_EMAIL", settings.DEFAULT_FROM_EMAIL)

@@ -1,0 +1,122 @@
+"""Messages to visitors, each in the language they booked in, and to the desk."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from payments.money import format_amount
+from tourism import conf, ics
+from tourism.services import manage_token, manage_url
+
+
+def booking_context(booking):
+    slot = booking.slot
+    with translation.override(booking.language):
+        tour_title = slot.tour.title
+        meeting_point = slot.tour.meeting_point
+    return {
+        "booking": booking,
+        "slot": slot,
+        "tour_title": tour_title,
+        "meeting_point": meeting_point,
+        "starts_at": timezone.localtime(slot.starts_at),
+        "manage_url": manage_url(booking),
+        "amount": format_amount(booking.amount_minor, booking.currency, booking.language),
+        "refunded": format_amount(booking.refunded_minor, booking.currency, booking.language),
+        "hold_expires_at": timezone.localtime(booking.hold_expires_at)
+        if booking.hold_expires_at
+        else None,
+        "site_url": conf.site_url(),
+    }
+
+
+def render(template, context, language):
+    with translation.override(language):
+        subject = render_to_string(f"tourism/email/{template}_subject.txt", context)
+        body = render_to_string(f"tourism/email/{template}.txt", context)
+    return " ".join(subject.split()), body
+
+
+def calendar_file(booking):
+    """The booking as an .ics event, in the visitor's language."""
+    slot = booking.slot
+    context = booking_context(booking)
+    with translation.override(booking.language):
+        calendar_path = reverse("tourism:booking_ics", args=[manage_token(booking)])
+        return ics.booking_calendar(
+            uid=f"booking-{booking.reference}@leopard-portal",
+            start=slot.starts_at,
+            end=slot.ends_at,
+            summary=context["tour_title"],
+            description=f"{booking.reference} · {context['manage_url']}",
+            location=context["meeting_point"],
+            url=conf.site_url() + calendar_path,
+            language=booking.language,
+            cancelled=booking.status != booking.Status.CONFIRMED,
+            now=timezone.now(),
+        )
+
+
+def _send(template, booking, *, attach_calendar=False):
+    subject, body = render(template, booking_context(booking), booking.language)
+    message = EmailMessage(
+        subject, body, settings.DEFAULT_FROM_EMAIL, [booking.email], reply_to=[conf.desk_email()]
+    )
+    if attach_calendar:
+        message.attach(f"{booking.reference}.ics", calendar_file(booking), "text/calendar")
+    message.send()
+
+
+def send_confirmation(booking):
+    _send("confirmation", booking, attach_calendar=True)
+
+
+def send_late_payment_refunded(booking):
+    _send("late_payment_refunded", booking)
+
+
+def send_cancellation(booking):
+    _send("cancellation", booking, attach_calendar=True)
+
+
+def send_slot_cancelled(booking):
+    _send("slot_cancelled", booking, attach_calendar=True)
+
+
+def send_waiting_list_offer(booking):
+    _send("waiting_list_offer", booking)
+
+
+def send_group_approved(booking):
+    _send("group_approved", booking, attach_calendar=True)
+
+
+def send_group_declined(group_request):
+    context = {"request": group_request}
+    subject, body = render("group_declined", context, group_request.contact_language)
+    EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [group_request.email],
+        reply_to=[conf.desk_email()],
+    ).send()
+
+
+def send_group_request_to_desk(group_request):
+    # The desk works in the site's default language.
+    admin_path = reverse("tourism_desk:groups")
+    context = {
+        "request": group_request,
+        "admin_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + admin_path,
+    }
+    subject, body = render("group_request_desk", context, settings.LANGUAGE_CODE)
+    EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [conf.desk_email()],
+        reply_to=[group_request.email],
+    ).send()

@@ -1,0 +1,964 @@
+"""The tourism desk's operations: hold places, confirm by payment, cancel, the waiting list,
+group requests, schedules and manifests.
+
+Locking rules (after pretix's): whatever takes or frees places locks the slot row first
+(select_for_update; on SQLite the IMMEDIATE transaction serialises writers), then the
+bookings, in one transaction. Availability is counted from the booking rows under that lock:
+confirmed bookings and holds that have not expired. No counter, so nothing can drift.
+"""
+
+import csv
+import datetime
+import io
+import logging
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+import live
+import payments
+from tourism import conf
+from tourism.models import Booking, GroupRequest, Slot, WaitingListEntry
+from tourism.models.bookings import PARTY_CATEGORIES
+from tourism.models.slots import taking_places
+
+logger = logging.getLogger(__name__)
+
+PURPOSE = "booking"
+# Minor units (kopecks): from one rouble to a large group's visit.
+PAYMENT_LIMITS = {"RUB": (100, 100_000_000)}
+MANAGE_SALT = "tourism.booking.manage"
+MAX_PER_CATEGORY = 50
+
+
+class BookingError(Exception):
+    """A booking that cannot be made or changed. `message` is shown to the visitor."""
+
+    def __init__(self, code, message, status=409, remaining=None):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.remaining = remaining  # places left, when the refusal is for want of places
+
+
+PAYMENT_UNAVAILABLE = _("Online payment is not available at the moment. Please try again later.")
+
+SLOT_PROBLEMS = {
+    "cancelled": _("This tour date has been cancelled."),
+    "closed": _("This tour date is closed for booking."),
+    "past": _("This tour date has already started or is over."),
+    "not_open": _("Booking for this tour date has not opened yet."),
+    "too_late": _("Online booking for this tour date has closed."),
+}
+
+
+def slot_problem(slot, now=None):
+    state = slot.bookable_state(now)
+    if state:
+        raise BookingError(state, SLOT_PROBLEMS[state])
+
+
+@dataclass(frozen=True)
+class Party:
+    adults: int = 0
+    children: int = 0
+    pupils: int = 0
+    infants: int = 0
+
+    @property
+    def size(self):
+        return self.adults + self.children + self.pupils + self.infants
+
+    def as_fields(self):
+        return {category: getattr(self, category) for category in PARTY_CATEGORIES}
+
+    def price_minor(self, slot):
+        return sum(getattr(self, c) * slot.price_minor(c) for c in PARTY_CATEGORIES)
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str
+    language: str
+    phone: str = ""
+
+
+# --- Availability ----------------------------------------------------------------------------
+
+
+def places_taken(slot, now=None):
+    return Booking.objects.filter(taking_places(now or timezone.now()), slot=slot).aggregate(
+        total=Coalesce(Sum("places"), 0)
+    )["total"]
+
+
+def _lock_slot(slot_id):
+    """The slot row, locked until the transaction ends: the one gate to its places."""
+    return Slot.objects.select_for_update(of=("self",)).select_related("tour").get(pk=slot_id)
+
+
+def availability_label(remaining, bookable=True):
+    if not bookable:
+        return str(_("Not bookable"))
+    if remaining <= 0:
+        return str(_("Fully booked"))
+    return ngettext("%(count)d place left", "%(count)d places left", remaining) % {
+        "count": remaining
+    }
+
+
+def publish_availability(slot, now=None):
+    """Tells open tour pages how many places are left (stored now, sent after commit)."""
+    now = now or timezone.now()
+    remaining = max(slot.capacity - places_taken(slot, now), 0)
+    bookable = slot.bookable_state(now) is None
+    localized = {}
+    for code in ("ru", "en", "zh-hans"):
+        with translation.override(code):
+            localized[code] = {"label": availability_label(remaining, bookable)}
+    live.publish(
+        f"slot:{slot.pk}",
+        "slot.availability",
+        {
+            "slot": slot.pk,
+            "remaining": remaining,
+            "capacity": slot.capacity,
+            "bookable": bookable,
+        },
+        localized=localized,
+    )
+
+
+def next_slots_by_tour(tours, now=None):
+    """The next bookable-looking date of each tour, with `taken`: one query for all tours."""
+    now = now or timezone.now()
+    slots = (
+        Slot.objects.filter(tour__in=tours, starts_at__gt=now, status=Slot.Status.OPEN)
+        .with_taken(now)
+        .order_by("tour_id", "starts_at")
+    )
+    first = {}
+    for slot in slots:
+        first.setdefault(slot.tour_id, slot)
+    return first
+
+
+# --- Holding places --------------------------------------------------------------------------
+
+
+def validate_party(slot, party, *, group=False):
+    for category in PARTY_CATEGORIES:
+        value = getattr(party, category)
+        if not isinstance(value, int) or value < 0 or value > MAX_PER_CATEGORY:
+            raise BookingError("party", _("Please give a number of people for each ticket."), 400)
+    if party.size == 0:
+        raise BookingError("party_empty", _("Choose at least one person."), 400)
+    if group:
+        return
+    if party.size < slot.min_party:
+        raise BookingError(
+            "party_small",
+            _("This tour date takes parties of at least %(count)d people.")
+            % {"count": slot.min_party},
+            400,
+        )
+    if party.size > slot.max_party:
+        raise BookingError(
+            "party_large",
+            _(
+                "Online bookings take at most %(count)d people. "
+                "For a larger group, please send a group request."
+            )
+            % {"count": slot.max_party},
+            400,
+        )
+    if party.adults == 0:
+        raise BookingError("no_adult", _("Children and pupils walk with at least one adult."), 400)
+    if party.infants and slot.free_under_age <= slot.tour.minimum_age:
+        raise BookingError(
+            "too_young",
+            _("This tour is for ages %(age)d and up.") % {"age": slot.tour.minimum_age},
+            400,
+        )
+
+
+def hold_places(slot_id, party, contact, *, submission_key=None, now=None):
+    """Holds places for a party while the visitor pays. Returns (booking, created).
+
+    The same submission key (a form sent twice) returns the booking made the first time.
+    Raises BookingError, taking nothing, when the slot cannot take this party now.
+    """
+    if submission_key:
+        existing = Booking.objects.filter(submission_key=submission_key).first()
+        if existing:
+            return existing, False
+    now = now or timezone.now()
+    # A date already full is refused without queueing for its lock: in a rush, most attempts
+    # end here. Places only come free later (expiry, cancelling), so a refusal is never wrong.
+    unlocked = Slot.objects.filter(pk=slot_id).values("capacity").first()
+    if unlocked is not None:
+        taken = Booking.objects.filter(taking_places(now), slot_id=slot_id).aggregate(
+            total=Coalesce(Sum("places"), 0)
+        )["total"]
+        if unlocked["capacity"] - taken < max(party.size, 1):
+            raise _full(unlocked["capacity"] - taken)
+    with transaction.atomic():
+        slot = _lock_slot(slot_id)
+        if submission_key:
+            # A twin submission may have committed while this one waited for the lock.
+            existing = Booking.objects.filter(submission_key=submission_key).first()
+            if existing:
+                return existing, False
+        slot_problem(slot, now)
+        validate_party(slot, party)
+        remaining = slot.capacity - places_taken(slot, now)
+        if party.size > remaining:
+            raise _full(remaining)
+        amount = party.price_minor(slot)
+        booking = Booking.objects.create(
+            slot=slot,
+            submission_key=submission_key,
+            places=party.size,
+            amount_minor=amount,
+            name=contact.name,
+            email=contact.email,
+            phone=contact.phone,
+            language=contact.language,
+            consent_at=now,
+            **party.as_fields(),
+        )
+        if amount == 0:
+            _confirm(booking, now)
+        else:
+            booking.hold_expires_at = now + conf.hold_duration()
+            booking.save(update_fields=["hold_expires_at"])
+        publish_availability(slot, now)
+    return booking, True
+
+
+def _full(remaining):
+    if remaining <= 0:
+        return BookingError("full", _("Sorry, this tour date is fully booked."), remaining=0)
+    return BookingError(
+        "not_enough",
+        ngettext(
+            "Sorry, only %(count)d place is left on this tour date.",
+            "Sorry, only %(count)d places are left on this tour date.",
+            remaining,
+        )
+        % {"count": remaining},
+        remaining=remaining,
+    )
+
+
+def booking_description(booking):
+    local = timezone.localtime(booking.slot.starts_at)
+    with translation.override(booking.language):
+        return "{tour}, {date} · {ref}".format(
+            tour=booking.slot.tour.title, date=f"{local:%Y-%m-%d %H:%M}", ref=booking.reference
+        )
+
+
+def start_payment(booking, *, success_url, cancel_url, now=None):
+    """Opens the checkout for a held booking; returns the URL to send the visitor to.
+
+    A waiting-list hold with less than the checkout's 30 minutes left is extended to 30
+    minutes when its holder starts paying: Stripe Checkout cannot expire sooner.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock_slot(booking.slot_id)
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("slot__tour")
+            .get(pk=booking.pk)
+        )
+        if booking.status != Booking.Status.HELD or booking.hold_expires_at <= now:
+            raise BookingError("not_held", _("These places are no longer held for you."))
+        minimum = now + conf.hold_duration()
+        if booking.hold_expires_at < minimum:
+            booking.hold_expires_at = minimum
+            booking.save(update_fields=["hold_expires_at", "updated_at"])
+    try:
+        start = payments.start_checkout(
+            PURPOSE,
+            booking,
+            booking.amount_minor,
+            booking.currency,
+            description=booking_description(booking),
+            customer_email=booking.email,
+            language=booking.language,
+            success_url=success_url,
+            cancel_url=cancel_url,
+            expires_at=booking.hold_expires_at,
+            idempotency_key=f"tourism-booking-{booking.reference}",
+        )
+    except payments_errors() as exc:
+        logger.warning("checkout for booking %s failed: %s", booking.reference, exc)
+        raise BookingError("payment_unavailable", PAYMENT_UNAVAILABLE, 503) from exc
+    if booking.payment_id != start.payment.pk:
+        Booking.objects.filter(pk=booking.pk).update(payment=start.payment)
+    return start.url
+
+
+def payments_errors():
+    from payments.services import CheckoutError, CheckoutUnavailable
+
+    return (CheckoutError, CheckoutUnavailable)
+
+
+def release_hold(booking, now=None):
+    """The visitor gave up paying: the places go back at once (and to the waiting list)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        slot = _lock_slot(booking.slot_id)
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status != Booking.Status.HELD:
+            return booking
+        _expire(booking, now)
+        offer_freed_places(slot, now)
+        publish_availability(slot, now)
+    return booking
+
+
+# --- Payment outcomes ------------------------------------------------------------------------
+
+
+def on_booking_payment(payment, outcome):
+    """payments' handler for "booking", inside the webhook's transaction."""
+    booking_ref = Booking.objects.filter(pk=payment.object_id).values("slot_id").first()
+    if booking_ref is None:
+        logger.error("payment %s names no booking (%s)", payment.reference, payment.object_id)
+        return
+    now = timezone.now()
+    slot = _lock_slot(booking_ref["slot_id"])
+    booking = Booking.objects.select_for_update().get(pk=payment.object_id)
+    if outcome.kind == payments.PAID:
+        _on_paid(slot, booking, payment, now)
+    elif outcome.kind in (payments.EXPIRED, payments.FAILED):
+        if booking.status == Booking.Status.HELD:
+            _expire(booking, now)
+            offer_freed_places(slot, now)
+            publish_availability(slot, now)
+    elif outcome.kind == payments.REFUNDED:
+        Booking.objects.filter(pk=booking.pk).update(
+            refunded_minor=min(outcome.refunded_total_minor, booking.amount_minor)
+        )
+
+
+def _on_paid(slot, booking, payment, now):
+    if booking.status == Booking.Status.CONFIRMED:
+        return
+    if booking.payment_id != payment.pk:
+        booking.payment = payment
+    held = booking.status == Booking.Status.HELD and booking.hold_expires_at > now
+    if held:
+        _confirm(booking, now)
+        publish_availability(slot, now)
+        return
+    # Paid after the hold ran out (or after it was released): the places may still be free.
+    room = slot.capacity - places_taken(slot, now) >= booking.places
+    if room and slot.status != Slot.Status.CANCELLED and slot.starts_at > now:
+        logger.info("booking %s paid after its hold expired; places remain", booking.reference)
+        _confirm(booking, now)
+        publish_availability(slot, now)
+        return
+    logger.warning("booking %s paid too late: no places; refunding", booking.reference)
+    booking.status = Booking.Status.REFUSED
+    booking.hold_expires_at = None
+    booking.save()
+    payments.refund(
+        payment,
+        None,
+        reason="requested_by_customer",
+        note=f"Tour booking {booking.reference}: paid after its hold expired, no places left",
+    )
+    _after_commit_email("send_late_payment_refunded", booking)
+
+
+def _confirm(booking, now):
+    booking.status = Booking.Status.CONFIRMED
+    booking.confirmed_at = now
+    booking.hold_expires_at = None
+    booking.save()
+    WaitingListEntry.objects.filter(offer=booking).update(status=WaitingListEntry.Status.BOOKED)
+    _after_commit_email("send_confirmation", booking)
+
+
+def _expire(booking, now):
+    booking.status = Booking.Status.EXPIRED
+    booking.save(update_fields=["status", "updated_at"])
+    WaitingListEntry.objects.filter(offer=booking).update(status=WaitingListEntry.Status.LAPSED)
+
+
+def _after_commit_email(name, booking):
+    from tourism import tasks
+
+    task = getattr(tasks, name)
+    transaction.on_commit(lambda: task.enqueue(booking.pk))
+
+
+# --- Cancelling ------------------------------------------------------------------------------
+
+
+def refund_percent(starts_at, now):
+    hours_before = (starts_at - now).total_seconds() / 3600
+    for hours, percent in conf.refund_policy():
+        if hours_before >= hours:
+            return percent
+    return 0
+
+
+def refund_for_cancellation(booking, now=None):
+    """What cancelling now would give back, in minor units."""
+    now = now or timezone.now()
+    if booking.payment_id is None:
+        return 0
+    percent = refund_percent(booking.slot.starts_at, now)
+    return max(booking.amount_minor * percent // 100 - booking.refunded_minor, 0)
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    booking: Booking
+    refunded_minor: int
+    already: bool = False
+
+
+def cancel_booking(booking, *, now=None):
+    """The visitor cancels through their link; refunded under the policy. Safe to repeat."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        slot = _lock_slot(booking.slot_id)
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("payment")
+            .get(pk=booking.pk)
+        )
+        booking.slot = slot
+        if booking.status == Booking.Status.CANCELLED:
+            return Cancellation(booking, 0, already=True)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise BookingError("not_confirmed", _("Only a confirmed booking can be cancelled."))
+        if slot.starts_at <= now:
+            raise BookingError("past", _("This tour has already started; it cannot be cancelled."))
+        amount = refund_for_cancellation(booking, now)
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = now
+        booking.save()
+        if amount:
+            _refund(booking, amount, f"Tour booking {booking.reference} cancelled by the visitor")
+        offer_freed_places(slot, now)
+        publish_availability(slot, now)
+        _after_commit_email("send_cancellation", booking)
+    booking.refresh_from_db()
+    return Cancellation(booking, amount)
+
+
+def _refund(booking, amount, note, by_user=None):
+    from payments.services import RefundError
+
+    try:
+        payments.refund(
+            booking.payment, amount, reason="requested_by_customer", note=note, by_user=by_user
+        )
+    except RefundError as exc:
+        logger.exception("refund of booking %s failed", booking.reference)
+        raise BookingError(
+            "refund_failed",
+            _("The refund could not be made just now. Nothing was changed; please try again."),
+            503,
+        ) from exc
+
+
+# --- Waiting list ----------------------------------------------------------------------------
+
+
+def join_waiting_list(slot_id, party, contact, now=None):
+    """Puts a party on a full slot's waiting list (once per e-mail address and slot)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        slot = _lock_slot(slot_id)
+        slot_problem(slot, now)
+        validate_party(slot, party)
+        entry, created = WaitingListEntry.objects.get_or_create(
+            slot=slot,
+            email=contact.email.strip().lower(),
+            defaults={
+                "name": contact.name,
+                "phone": contact.phone,
+                "language": contact.language,
+                "places": party.size,
+                **party.as_fields(),
+            },
+        )
+        if not created and entry.status != WaitingListEntry.Status.WAITING:
+            # Back on the list after an offer lapsed: at the end of the queue, as a newcomer.
+            entry.delete()
+            entry = WaitingListEntry.objects.create(
+                slot=slot,
+                email=contact.email.strip().lower(),
+                name=contact.name,
+                phone=contact.phone,
+                language=contact.language,
+                places=party.size,
+                **party.as_fields(),
+            )
+        # Places may have come free meanwhile: offer them at once.
+        offer_freed_places(slot, now)
+    return entry
+
+
+def offer_freed_places(slot, now):
+    """Holds freed places for the next people on the waiting list who fit, and tells them.
+
+    Call with the slot locked. Each offer is a held booking with a longer, time-limited hold.
+    """
+    if slot.bookable_state(now) is not None:
+        return []
+    hold_until = min(now + conf.waiting_list_hold(), slot.booking_closes_at)
+    if hold_until - now < conf.hold_duration():
+        return []  # too close to the start for anyone to pay in time
+    free = slot.capacity - places_taken(slot, now)
+    offers = []
+    for entry in slot.waiting_list.filter(status=WaitingListEntry.Status.WAITING):
+        if free <= 0:
+            break
+        if entry.places > free:
+            continue
+        booking = Booking.objects.create(
+            slot=slot,
+            source=Booking.Source.WAITING_LIST,
+            places=entry.places,
+            amount_minor=Party(**entry.party()).price_minor(slot),
+            name=entry.name,
+            email=entry.email,
+            phone=entry.phone,
+            language=entry.language,
+            consent_at=entry.created_at,
+            hold_expires_at=hold_until,
+            **entry.party(),
+        )
+        entry.status = WaitingListEntry.Status.OFFERED
+        entry.offer = booking
+        entry.save(update_fields=["status", "offer"])
+        free -= entry.places
+        offers.append(booking)
+        _after_commit_email("send_waiting_list_offer", booking)
+    return offers
+
+
+# --- The sweeper -----------------------------------------------------------------------------
+
+
+def expire_holds(now=None):
+    """Marks lapsed holds expired, closes their checkouts and hands the places on.
+
+    Availability never waits for this (an expired hold stops counting at once); it exists for
+    the waiting list and for Stripe sessions that should stop taking money. Run it every
+    minute (`manage.py tourism_sweep`).
+    """
+    now = now or timezone.now()
+    slot_ids = set(
+        Booking.objects.filter(status=Booking.Status.HELD, hold_expires_at__lte=now).values_list(
+            "slot_id", flat=True
+        )
+    )
+    expired = 0
+    for slot_id in sorted(slot_ids):
+        with transaction.atomic():
+            slot = _lock_slot(slot_id)
+            lapsed = list(
+                Booking.objects.select_for_update(of=("self",))
+                .select_related("payment")
+                .filter(slot=slot, status=Booking.Status.HELD, hold_expires_at__lte=now)
+            )
+            for booking in lapsed:
+                _expire(booking, now)
+                if booking.payment:
+                    transaction.on_commit(_closer(booking.payment), robust=True)
+            expired += len(lapsed)
+            offer_freed_places(slot, now)
+            publish_availability(slot, now)
+    closed = WaitingListEntry.objects.filter(
+        status=WaitingListEntry.Status.WAITING, slot__starts_at__lte=now
+    ).update(status=WaitingListEntry.Status.CLOSED)
+    return {"expired_holds": expired, "closed_waiting": closed}
+
+
+KEEP_PERSONAL_DATA = datetime.timedelta(days=365)
+
+
+def forget_past_visitors(now=None):
+    """Blanks visitors' names and contacts as the consent promises: bookings a year after the
+    tour, waiting-list entries once the tour has started. References and counts stay."""
+    now = now or timezone.now()
+    bookings = (
+        Booking.objects.filter(slot__starts_at__lt=now - KEEP_PERSONAL_DATA)
+        .exclude(email="")
+        .update(name="—", email="", phone="")
+    )
+    waiting = WaitingListEntry.objects.filter(slot__starts_at__lt=now).delete()[0]
+    return {"bookings": bookings, "waiting": waiting}
+
+
+def _closer(payment):
+    def close():
+        payments.cancel_checkout(payment)
+
+    return close
+
+
+# --- Group visits ----------------------------------------------------------------------------
+
+
+def request_group_visit(
+    *,
+    organisation,
+    contact_name,
+    email,
+    group_size,
+    visit_language,
+    contact_language,
+    preferred_dates,
+    accompanying_adults=1,
+    age_from=None,
+    age_to=None,
+    phone="",
+    notes="",
+    tour=None,
+    source_reference=None,
+):
+    """A pending group visit for the desk to approve (schools: education's class visits).
+
+    Nothing is reserved until staff approve it on a date. The same `source_reference` asked
+    twice returns the first request. Returns (group_request, created).
+    """
+    if source_reference:
+        existing = GroupRequest.objects.filter(source_reference=source_reference).first()
+        if existing:
+            return existing, False
+    dates = sorted({d.isoformat() if hasattr(d, "isoformat") else str(d) for d in preferred_dates})
+    request = GroupRequest.objects.create(
+        organisation=organisation,
+        contact_name=contact_name,
+        email=email,
+        phone=phone,
+        group_size=group_size,
+        accompanying_adults=accompanying_adults,
+        age_from=age_from,
+        age_to=age_to,
+        visit_language=visit_language,
+        contact_language=contact_language,
+        preferred_dates=dates,
+        notes=notes,
+        tour=tour,
+        source_reference=source_reference,
+    )
+    from tourism import tasks
+
+    transaction.on_commit(lambda: tasks.send_group_request_to_desk.enqueue(request.pk))
+    return request, True
+
+
+def approve_group_request(group_request, slot, *, by_user=None, now=None):
+    """Reserves the group's places on `slot` (capacity permitting) and tells the contact.
+
+    The booking window and the online party limit do not apply to the desk; the capacity
+    does. The group pays on the day or by invoice, so the booking is confirmed at once.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        slot = _lock_slot(slot.pk)
+        group_request = GroupRequest.objects.select_for_update().get(pk=group_request.pk)
+        if group_request.status == GroupRequest.Status.APPROVED:
+            return group_request.booking
+        if group_request.status != GroupRequest.Status.PENDING:
+            raise BookingError("decided", _("This request has already been decided."))
+        if slot.status == Slot.Status.CANCELLED or slot.starts_at <= now:
+            raise BookingError(slot.bookable_state(now), SLOT_PROBLEMS[slot.bookable_state(now)])
+        party = Party(adults=group_request.accompanying_adults, pupils=group_request.group_size)
+        remaining = slot.capacity - places_taken(slot, now)
+        if party.size > remaining:
+            raise _full(remaining)
+        booking = Booking.objects.create(
+            slot=slot,
+            source=Booking.Source.GROUP,
+            places=party.size,
+            amount_minor=party.price_minor(slot),
+            name=f"{group_request.organisation} ({group_request.contact_name})"[:120],
+            email=group_request.email,
+            phone=group_request.phone,
+            language=group_request.contact_language,
+            consent_at=group_request.created_at,
+            status=Booking.Status.CONFIRMED,
+            confirmed_at=now,
+            **party.as_fields(),
+        )
+        group_request.status = GroupRequest.Status.APPROVED
+        group_request.booking = booking
+        group_request.decided_by = by_user
+        group_request.decided_at = now
+        group_request.save()
+        publish_availability(slot, now)
+        _after_commit_email("send_group_approved", booking)
+    return booking
+
+
+def decline_group_request(group_request, *, reason="", by_user=None, now=None):
+    with transaction.atomic():
+        group_request = GroupRequest.objects.select_for_update().get(pk=group_request.pk)
+        if group_request.status == GroupRequest.Status.DECLINED:
+            return group_request
+        if group_request.status != GroupRequest.Status.PENDING:
+            raise BookingError("decided", _("This request has already been decided."))
+        group_request.status = GroupRequest.Status.DECLINED
+        group_request.decline_reason = reason
+        group_request.decided_by = by_user
+        group_request.decided_at = now or timezone.now()
+        group_request.save()
+        from tourism import tasks
+
+        transaction.on_commit(lambda: tasks.send_group_declined.enqueue(group_request.pk))
+    return group_request
+
+
+# --- Slots for staff -------------------------------------------------------------------------
+
+
+def create_slots_from_schedule(tour, *, first_day, last_day, weekdays, times, **slot_fields):
+    """Dates for every chosen weekday (0 = Monday) and start time in a season, in park time.
+
+    A date that exists already is left alone, so a schedule can be applied again.
+    Returns (created, skipped).
+    """
+    if last_day < first_day:
+        raise ValueError("the season ends before it starts")
+    zone = timezone.get_current_timezone()
+    created = skipped = 0
+    day = first_day
+    with transaction.atomic():
+        while day <= last_day:
+            if day.weekday() in weekdays:
+                for start in sorted(times):
+                    starts_at = datetime.datetime.combine(day, start, tzinfo=zone)
+                    _slot, made = Slot.objects.get_or_create(
+                        tour=tour, starts_at=starts_at, defaults=slot_fields
+                    )
+                    created += made
+                    skipped += not made
+            day += datetime.timedelta(days=1)
+    return created, skipped
+
+
+def close_slot(slot, *, reopen=False):
+    with transaction.atomic():
+        slot = _lock_slot(slot.pk)
+        if slot.status == Slot.Status.CANCELLED:
+            raise BookingError("cancelled", SLOT_PROBLEMS["cancelled"])
+        slot.status = Slot.Status.OPEN if reopen else Slot.Status.CLOSED
+        slot.save(update_fields=["status"])
+        publish_availability(slot)
+    return slot
+
+
+def cancel_slot(slot, *, reason="", by_user=None, now=None):
+    """The park cancels a date: every booking is cancelled and refunded in full, every
+    booker told; open checkouts are closed (a payment that still arrives is refunded).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        slot = _lock_slot(slot.pk)
+        if slot.status == Slot.Status.CANCELLED:
+            return slot, []
+        slot.status = Slot.Status.CANCELLED
+        slot.cancellation_reason = reason
+        slot.save(update_fields=["status", "cancellation_reason"])
+        bookings = list(
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("payment")
+            .filter(slot=slot, status__in=[Booking.Status.HELD, Booking.Status.CONFIRMED])
+            .order_by("pk")
+        )
+        for booking in bookings:
+            booking.slot = slot
+            was_confirmed = booking.status == Booking.Status.CONFIRMED
+            booking.status = Booking.Status.CANCELLED
+            booking.cancelled_at = now
+            booking.save()
+            if was_confirmed:
+                if booking.payment and booking.payment.refundable_minor:
+                    _refund(
+                        booking,
+                        booking.amount_minor - booking.refunded_minor,
+                        f"Tour date cancelled by the park: {reason}"[:500],
+                        by_user,
+                    )
+                _after_commit_email("send_slot_cancelled", booking)
+            elif booking.payment:
+                transaction.on_commit(_closer(booking.payment), robust=True)
+        slot.waiting_list.filter(
+            status__in=[WaitingListEntry.Status.WAITING, WaitingListEntry.Status.OFFERED]
+        ).update(status=WaitingListEntry.Status.CLOSED)
+        publish_availability(slot, now)
+    return slot, bookings
+
+
+def set_checked_in(booking, *, checked_in=True, by_user=None, now=None):
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise BookingError("not_confirmed", _("Only a confirmed booking can be checked in."))
+        if checked_in and booking.checked_in_at is None:
+            booking.checked_in_at = now or timezone.now()
+            booking.checked_in_by = by_user
+        elif not checked_in:
+            booking.checked_in_at = None
+            booking.checked_in_by = None
+        booking.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+    return booking
+
+
+# --- Manifests -------------------------------------------------------------------------------
+
+
+def manifest(slot):
+    """Who walks on a date: confirmed bookings, by name."""
+    return list(
+        Booking.objects.filter(slot=slot, status=Booking.Status.CONFIRMED)
+        .select_related("checked_in_by")
+        .order_by("name", "reference")
+    )
+
+
+def day_slots(day):
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+    return list(
+        Slot.objects.filter(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1))
+        .select_related("tour")
+        .with_taken()
+        .order_by("starts_at", "tour__title")
+    )
+
+
+MANIFEST_COLUMNS = [
+    "tour",
+    "starts_at",
+    "reference",
+    "name",
+    "phone",
+    "email",
+    "adults",
+    "children",
+    "pupils",
+    "infants",
+    "places",
+    "paid",
+    "source",
+    "checked_in",
+]
+
+
+def manifest_csv(slots):
+    """The manifest of one or more dates as CSV (UTF-8 with BOM, so spreadsheets read it)."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(MANIFEST_COLUMNS)
+    bookings = (
+        Booking.objects.filter(slot__in=slots, status=Booking.Status.CONFIRMED)
+        .select_related("slot__tour", "payment")
+        .order_by("slot__starts_at", "slot_id", "name", "reference")
+    )
+    for booking in bookings:
+        local = timezone.localtime(booking.slot.starts_at)
+        writer.writerow(
+            [
+                _safe_cell(booking.slot.tour.title),
+                f"{local:%Y-%m-%d %H:%M}",
+                booking.reference,
+                _safe_cell(booking.name),
+                _safe_cell(booking.phone),
+                _safe_cell(booking.email),
+                booking.adults,
+                booking.children,
+                booking.pupils,
+                booking.infants,
+                booking.places,
+                f"{(booking.amount_minor - booking.refunded_minor) / 100:.2f}"
+                if booking.payment_id
+                else "",
+                booking.source,
+                timezone.localtime(booking.checked_in_at).strftime("%H:%M")
+                if booking.checked_in_at
+                else "",
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _safe_cell(value):
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    value = value or ""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def search_bookings(query, limit=50):
+    query = (query or "").strip()
+    if not query:
+        return []
+    return list(
+        Booking.objects.filter(
+            Q(reference__iexact=query)
+            | Q(name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(phone__icontains=query)
+        )
+        .select_related("slot__tour")
+        .order_by("-slot__starts_at", "name")[:limit]
+    )
+
+
+# --- Signed links ----------------------------------------------------------------------------
+
+
+class BadLink(Exception):
+    pass
+
+
+def manage_token(booking):
+    # No timestamp: the link stays the same in every e-mail and works until the tour is over.
+    return signing.Signer(salt=MANAGE_SALT).sign_object(booking.reference)
+
+
+def booking_for_token(token):
+    """The booking a manage link names; BadLink for a tampered, truncated or unknown one."""
+    try:
+        reference = signing.Signer(salt=MANAGE_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError, UnicodeDecodeError):
+        raise BadLink(token) from None
+    booking = (
+        Booking.objects.select_related("slot__tour", "payment").filter(reference=reference).first()
+    )
+    if booking is None:
+        raise BadLink(token)
+    return booking
+
+
+def manage_path(booking, language=None):
+    with translation.override(language or booking.language):
+        return reverse("tourism:booking", args=[manage_token(booking)])
+
+
+def manage_url(booking, language=None):
+    return conf.site_url() + manage_path(booking, language)

@@ -1,0 +1,60 @@
+"""E-mails to visitors and the desk, sent after the change they report is committed; and the
+sweeper that hands lapsed holds on. Run at once in the embedded mode, by the database worker
+in production (TASKS_BACKEND=database).
+"""
+
+from django_tasks import task
+
+from tourism import emails
+from tourism.models import Booking, GroupRequest
+
+
+def _booking(pk):
+    return Booking.objects.select_related("slot__tour", "payment").get(pk=pk)
+
+
+@task()
+def send_confirmation(booking_pk):
+    emails.send_confirmation(_booking(booking_pk))
+
+
+@task()
+def send_late_payment_refunded(booking_pk):
+    emails.send_late_payment_refunded(_booking(booking_pk))
+
+
+@task()
+def send_cancellation(booking_pk):
+    emails.send_cancellation(_booking(booking_pk))
+
+
+@task()
+def send_slot_cancelled(booking_pk):
+    emails.send_slot_cancelled(_booking(booking_pk))
+
+
+@task()
+def send_waiting_list_offer(booking_pk):
+    emails.send_waiting_list_offer(_booking(booking_pk))
+
+
+@task()
+def send_group_approved(booking_pk):
+    emails.send_group_approved(_booking(booking_pk))
+
+
+@task()
+def send_group_request_to_desk(group_request_pk):
+    emails.send_group_request_to_desk(GroupRequest.objects.get(pk=group_request_pk))
+
+
+@task()
+def send_group_declined(group_request_pk):
+    emails.send_group_declined(GroupRequest.objects.get(pk=group_request_pk))
+
+
+@task()
+def sweep_holds():
+    from tourism.services import expire_holds
+
+    return expire_holds()
