@@ -231,12 +231,28 @@ def request_class_visit(*, submission_key, contact_language, **details):
 def hand_over_to_tourism_desk(visit):
     """The seam between schools and the tourism desk, called once per new request.
 
-    The tourism app does not take group bookings yet, so today the request stays "new", the
-    education desk is told by e-mail and handles it from the admin list. When tourism provides
-    group booking requests, this is the one function to change: create the pending group
-    booking there, store its reference in `visit.tourism_reference` and set the status to
-    WITH_TOURISM_DESK (docs/education.md).
+    The request becomes a pending group visit at the tourism desk, which approves it on a date
+    (approval reserves the places); the education desk is told by e-mail as well.
     """
     from education import tasks
+    from tourism.services import request_group_visit
 
+    group, _created = request_group_visit(
+        organisation=visit.school,
+        contact_name=visit.teacher_name,
+        email=visit.email,
+        phone=visit.phone,
+        group_size=visit.class_size,
+        accompanying_adults=1,
+        age_from=visit.age_from,
+        age_to=visit.age_to,
+        visit_language=visit.visit_language,
+        contact_language=visit.contact_language,
+        preferred_dates=[d for d in (visit.preferred_date, visit.alternative_date) if d],
+        notes=visit.needs,
+        source_reference=f"education:{visit.submission_key}",
+    )
+    visit.tourism_reference = group.reference
+    visit.status = ClassVisitRequest.Status.WITH_TOURISM_DESK
+    visit.save(update_fields=["tourism_reference", "status"])
     transaction.on_commit(lambda: tasks.notify_staff_of_class_visit.enqueue(visit.pk))

@@ -66,9 +66,10 @@ def test_request_is_stored_confirmed_to_the_teacher_in_their_language_and_staff_
     assert visit.school == "School No. 5, Slavyanka"
     assert visit.class_size == 24 and (visit.age_from, visit.age_to) == (9, 10)
     assert visit.contact_language == language
-    assert visit.status == ClassVisitRequest.Status.NEW
+    assert visit.status == ClassVisitRequest.Status.WITH_TOURISM_DESK
 
-    assert len(mail.outbox) == 2
+    # The teacher, the education desk, and the tourism desk that approves group visits.
+    assert len(mail.outbox) == 3
     to_teacher = next(m for m in mail.outbox if m.to == ["anna@school5.example"])
     assert subject_words in to_teacher.subject
     assert visit.reference in to_teacher.subject
@@ -94,7 +95,7 @@ def test_the_same_form_sent_twice_makes_one_request_and_one_confirmation(
         second = client.post("/en/class-visit/", form)
     assert first.status_code == second.status_code == 302
     assert ClassVisitRequest.objects.count() == 1
-    assert len(mail.outbox) == 2  # one to the teacher, one to staff: not four
+    assert len(mail.outbox) == 3  # teacher, education desk, tourism desk: not six
 
 
 def test_service_returns_the_first_request_for_a_repeated_key(db):
@@ -128,7 +129,7 @@ def test_the_same_request_sent_again_from_a_reloaded_form_is_not_stored_twice(
         again = client.post("/en/class-visit/", valid_form(email="ANNA@school5.example", needs=""))
     assert again.status_code == 302
     assert ClassVisitRequest.objects.count() == 1
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 3
 
 
 def test_another_date_for_the_same_school_is_a_new_request(client, site):
@@ -236,3 +237,24 @@ def test_hand_over_is_the_one_seam_for_the_tourism_desk(
     assert handed == [visit]
     # With the seam replaced, only the teacher's confirmation is sent.
     assert [m.to for m in mail.outbox] == [["t@example.org"]]
+
+
+def test_a_class_visit_becomes_a_pending_group_visit_at_the_tourism_desk(
+    client, site, django_capture_on_commit_callbacks
+):
+    from tourism.models import GroupRequest
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/class-visit/", valid_form())
+    assert response.status_code == 302
+    visit = ClassVisitRequest.objects.get()
+    group = GroupRequest.objects.get(source_reference=f"education:{visit.submission_key}")
+    assert visit.status == ClassVisitRequest.Status.WITH_TOURISM_DESK
+    assert visit.tourism_reference == group.reference
+    assert (group.organisation, group.group_size, group.email) == (
+        "School No. 5, Slavyanka",
+        24,
+        "anna@school5.example",
+    )
+    # Pending: the desk approves it on a date; nothing is reserved yet.
+    assert group.status == GroupRequest.Status.PENDING
