@@ -1,6 +1,18 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WildlifeConfig(AppConfig):
     name = "wildlife"
+    verbose_name = _("Wildlife")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cms import demo, home
+        from wildlife import demo as wildlife_demo
+        from wildlife.services import home_context
+
+        home.register_section(
+            "leopards", "wildlife/includes/home_leopards.html", home_context, order=20
+        )
+        demo.register("wildlife", wildlife_demo.load, order=20)

@@ -1,0 +1,432 @@
+"""The wildlife domain's operations: import, vet, publish, and the public figures they feed.
+
+Views, the admin and commands call these; nothing here knows about HTTP.
+"""
+
+import datetime
+import io
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+
+import live
+from wildlife.camtrap.importer import ImportFailed, import_package
+from wildlife.geoprivacy import GridCell
+from wildlife.images import clean_image
+from wildlife.models import (
+    EmbargoChange,
+    Highlight,
+    LeopardIndexPage,
+    LeopardPage,
+    Provider,
+    PublishedSighting,
+    Sector,
+    Species,
+)
+from wildlife.models.sightings import month_label
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+FIELD_SUFFIX = {"ru": "ru", "en": "en", "zh-hans": "zh_hans"}
+PUBLIC_RENDITION = "max-1200x900"
+SIGHTINGS_COLLECTION = "Camera-trap sightings"
+
+__all__ = [
+    "ImportFailed",
+    "approve_highlight",
+    "change_embargo",
+    "import_camtrap",
+    "monthly_sector_counts",
+    "pick_highlight",
+    "publish_due_sightings",
+    "publish_sighting",
+    "reject_highlight",
+    "start_draft_profile",
+]
+
+
+class PublishingRefused(ValidationError):
+    """A sighting that may not (yet) be published; the message says why, for staff."""
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+def import_camtrap(source, provider_code, *, user=None, progress=None):
+    """Imports a Camtrap DP package for a provider (see wildlife.camtrap.importer)."""
+    try:
+        provider = Provider.objects.get(code=provider_code)
+    except Provider.DoesNotExist:
+        raise ImportFailed(
+            [f"-:-:provider: no data provider with the code {provider_code!r}"]
+        ) from None
+    return import_package(source, provider, user=user, progress=progress)
+
+
+# -- vetting -----------------------------------------------------------------------------------
+
+
+def embargo_end(highlight):
+    return highlight.captured_at + datetime.timedelta(days=highlight.species.embargo_days)
+
+
+def pick_highlight(observation, user):
+    """Staff pick an observation's image as a highlight candidate (when it is not a favourite)."""
+    if observation.species_id is None:
+        raise ValidationError(_("Only observations of a followed species can be highlights."))
+    media = observation.media
+    if media is None or not media.is_image:
+        raise ValidationError(_("The observation has no image."))
+    highlight, _created = Highlight.objects.get_or_create(
+        observation=observation,
+        defaults={
+            "media": media,
+            "provider_id": observation.provider_id,
+            "species_id": observation.species_id,
+            "individual_id": observation.individual_id,
+            "captured_at": media.timestamp,
+            "source": Highlight.Source.STAFF,
+        },
+    )
+    return highlight
+
+
+def start_draft_profile(highlight, code, user):
+    """A draft profile for an individual not yet on the site, started from a highlight."""
+    code = code.strip()
+    if not code:
+        raise ValidationError(_("Give the new individual's code."))
+    if LeopardPage.objects.filter(code=code).exists():
+        raise ValidationError(
+            _("A profile with the code %(code)s already exists.") % {"code": code}
+        )
+    index = LeopardIndexPage.objects.first()
+    if index is None:
+        raise ValidationError(_("The site has no leopard index page to add a profile to."))
+    titles = {f"title_{suffix}": code for suffix in FIELD_SUFFIX.values()}
+    slugs = {f"slug_{suffix}": slugify(code) for suffix in FIELD_SUFFIX.values()}
+    individual_id = highlight.individual_id or None
+    if individual_id and LeopardPage.objects.filter(individual_id=individual_id).exists():
+        individual_id = None
+    page = LeopardPage(
+        title=code,
+        slug=slugify(code),
+        code=code,
+        individual_id=individual_id,
+        species=highlight.species,
+        live=False,
+        owner=user,
+        **titles,
+        **slugs,
+    )
+    index.add_child(instance=page)
+    page.save_revision(user=user)
+    return page
+
+
+def _check_consent(highlight):
+    if highlight.provider.requires_consent and not highlight.has_provider_approval:
+        raise PublishingRefused(
+            _(
+                "%(provider)s requires its written approval before publication (%(terms)s): "
+                "record who approved it and when."
+            )
+            % {"provider": highlight.provider, "terms": highlight.provider.consent_terms or "—"}
+        )
+
+
+@transaction.atomic
+def approve_highlight(highlight, user, *, new_profile_code="", now=None):
+    """Approves a highlight as the vetter edited it; publishes it if its embargo is over.
+
+    Approving before the embargo ends schedules the story: publish_due_sightings() publishes it.
+    """
+    now = now or timezone.now()
+    if highlight.status == Highlight.Status.PUBLISHED:
+        raise ValidationError(_("This highlight is already published."))
+    if new_profile_code:
+        highlight.leopard = start_draft_profile(highlight, new_profile_code, user)
+    if highlight.leopard is None:
+        raise ValidationError(_("Choose the individual, or start a profile for a new one."))
+    if highlight.leopard.species_id != highlight.species_id:
+        raise ValidationError(
+            _("The profile is of another species (%(species)s).")
+            % {"species": highlight.leopard.species}
+        )
+    left, top, right, bottom = highlight.crop_box
+    if not (0 <= left < right <= 1 and 0 <= top < bottom <= 1):
+        raise ValidationError(
+            _("The crop must lie within the image (0–1, left < right, top < bottom).")
+        )
+    _check_consent(highlight)
+    highlight.status = Highlight.Status.SCHEDULED
+    highlight.vetted_by = user
+    highlight.vetted_at = now
+    highlight.publish_after = embargo_end(highlight)
+    highlight.save()
+    if highlight.publish_after <= now and highlight.leopard.live:
+        publish_sighting(highlight, now=now)
+        highlight.refresh_from_db()
+    return highlight
+
+
+def reject_highlight(highlight, user, *, unidentifiable=False, now=None):
+    if highlight.status == Highlight.Status.PUBLISHED:
+        raise ValidationError(_("This highlight is already published."))
+    highlight.status = (
+        Highlight.Status.UNIDENTIFIABLE if unidentifiable else Highlight.Status.REJECTED
+    )
+    highlight.vetted_by = user
+    highlight.vetted_at = now or timezone.now()
+    highlight.publish_after = None
+    highlight.save()
+    return highlight
+
+
+# -- publishing --------------------------------------------------------------------------------
+
+
+def _sightings_collection():
+    root = Collection.get_first_root_node()
+    return root.get_children().filter(name=SIGHTINGS_COLLECTION).first() or root.add_child(
+        name=SIGHTINGS_COLLECTION
+    )
+
+
+def _localized_text(highlight, name, language):
+    return getattr(highlight, f"{name}_{FIELD_SUFFIX[language]}", "") or ""
+
+
+def _default_title(leopard, month, place):
+    return _("%(name)s: %(month)s, %(place)s") % {
+        "name": leopard.display_name,
+        "month": month,
+        "place": place,
+    }
+
+
+def publish_sighting(highlight, *, now=None):
+    """Makes an approved highlight public, once its embargo is over: the one way to do so.
+
+    Writes the cleaned image and the generalised record (PublishedSighting), then hands the
+    event to the live app for the leopard's topic and the site feed. Publishing twice returns
+    the same sighting and sends nothing again.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        highlight = (
+            Highlight.objects.select_for_update(of=("self",))
+            .select_related("species", "provider", "leopard", "media__deployment__sector")
+            .get(pk=highlight.pk)
+        )
+        if highlight.status == Highlight.Status.PUBLISHED:
+            return highlight.published
+        if highlight.status != Highlight.Status.SCHEDULED:
+            raise PublishingRefused(_("Only an approved highlight can be published."))
+        _check_consent(highlight)
+        ends = embargo_end(highlight)
+        if now < ends:
+            raise PublishingRefused(
+                _("The embargo on this capture lasts until %(date)s.")
+                % {"date": timezone.localdate(ends).isoformat()}
+            )
+        leopard = highlight.leopard
+        if leopard is None or not leopard.live:
+            raise PublishingRefused(_("The individual's profile is not published yet."))
+        if not highlight.media.stored_file:
+            raise PublishingRefused(_("The image file has not been fetched into private storage."))
+
+        deployment = highlight.media.deployment
+        cell = GridCell.around(
+            deployment.latitude, deployment.longitude, highlight.species.grid_cell_degrees
+        )
+        sector = deployment.sector
+        captured = timezone.localtime(highlight.captured_at)
+        month = datetime.date(captured.year, captured.month, 1)
+
+        with highlight.media.stored_file.open("rb") as raw:
+            data, _width, _height = clean_image(raw, highlight.crop_box)
+        image = get_image_model()(
+            title=f"{leopard.code} {month:%Y-%m}", collection=_sightings_collection()
+        )
+        image.file = ImageFile(io.BytesIO(data), name=f"sighting-{uuid.uuid4().hex}.jpg")
+        image.save()
+
+        texts = {}
+        for language in LANGUAGES:
+            suffix = FIELD_SUFFIX[language]
+            with translation.override(language):
+                place = sector.name if sector else cell.label()
+                texts[f"title_{suffix}"] = _localized_text(
+                    highlight, "story_title", language
+                ) or _default_title(leopard, month_label(month), place)
+                texts[f"story_{suffix}"] = _localized_text(highlight, "story", language)
+                texts[f"image_alt_{suffix}"] = _localized_text(
+                    highlight, "image_alt", language
+                ) or _("%(name)s, camera-trap image") % {"name": leopard.display_name}
+        sighting = PublishedSighting.objects.create(
+            highlight=highlight,
+            leopard=leopard,
+            species=highlight.species,
+            month=month,
+            sector=sector,
+            place_code=sector.slug if sector else cell.code,
+            cell_south=cell.south,
+            cell_west=cell.west,
+            cell_size=cell.size,
+            image=image,
+            **texts,
+        )
+        highlight.status = Highlight.Status.PUBLISHED
+        highlight.save(update_fields=["status"])
+        payload, localized = sighting_event(sighting)
+        live.publish(leopard.live_topic, "sighting.published", payload, localized=localized)
+        live.publish("feed", "sighting.published", payload, localized=localized)
+    return sighting
+
+
+def sighting_event(sighting):
+    """The public payload and per-language texts of a published sighting, for live.publish."""
+    rendition = sighting.image.get_rendition(PUBLIC_RENDITION)
+    leopard = sighting.leopard
+    payload = {
+        "sighting_id": sighting.pk,
+        "leopard_id": leopard.pk,
+        "leopard_code": leopard.code,
+        "species": sighting.species.slug,
+        "month": f"{sighting.month:%Y-%m}",
+        "sector": sighting.place_code,
+        "image": {"url": rendition.url, "width": rendition.width, "height": rendition.height},
+    }
+    localized = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            localized[language] = {
+                "title": sighting.title,
+                "leopard_name": leopard.display_name,
+                "month_label": sighting.month_label,
+                "sector_label": sighting.place_label,
+                "url": leopard.get_url(),
+                "alt": sighting.image_alt,
+            }
+    return payload, localized
+
+
+def publish_due_sightings(now=None):
+    """Publishes every approved highlight whose embargo is over; returns the sightings made."""
+    now = now or timezone.now()
+    published = []
+    due = Highlight.objects.filter(
+        status=Highlight.Status.SCHEDULED, publish_after__lte=now
+    ).order_by("publish_after", "pk")
+    for highlight in due:
+        try:
+            published.append(publish_sighting(highlight, now=now))
+        except PublishingRefused as refusal:
+            logger.info("highlight %s stays scheduled: %s", highlight.pk, refusal.message)
+    return published
+
+
+@transaction.atomic
+def change_embargo(species, days, reason, user):
+    """Changes a species' embargo: superusers only, with a recorded reason."""
+    if not (user and user.is_active and user.is_superuser):
+        raise PermissionDenied(_("Only a superuser may change an embargo."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the change."))
+    if days < 0:
+        raise ValidationError(_("An embargo cannot be negative."))
+    species = Species.objects.select_for_update().get(pk=species.pk)
+    EmbargoChange.objects.create(
+        species=species,
+        old_days=species.embargo_days,
+        new_days=days,
+        reason=reason,
+        changed_by=user,
+    )
+    species.embargo_days = days
+    species.save(update_fields=["embargo_days"])
+    for highlight in Highlight.objects.filter(
+        species=species, status=Highlight.Status.SCHEDULED
+    ).select_related("species"):
+        highlight.publish_after = embargo_end(highlight)
+        highlight.save(update_fields=["publish_after"])
+    return species
+
+
+# -- public figures ----------------------------------------------------------------------------
+
+
+def monthly_sector_counts(species=None):
+    """Published sightings per month and place, for classrooms: nothing finer than that.
+
+    Rows of {"year", "month", "sector", "sector_name": {language: name}, "species", "count"},
+    where "sector" is a park sector's slug or, outside the sectors, a grid cell's code.
+    """
+    sightings = PublishedSighting.objects.filter(leopard__live=True)
+    if species:
+        sightings = sightings.filter(species__slug=getattr(species, "slug", species))
+    rows = (
+        sightings.annotate(year=ExtractYear("month"), month_number=ExtractMonth("month"))
+        .values("year", "month_number", "place_code", "sector", "species__slug")
+        .annotate(count=Count("pk"))
+        .order_by("year", "month_number", "place_code", "species__slug")
+    )
+    sectors = {sector.pk: sector for sector in Sector.objects.all()}
+    result = []
+    for row in rows:
+        names = {}
+        for language in LANGUAGES:
+            with translation.override(language):
+                sector = sectors.get(row["sector"])
+                names[language] = sector.name if sector else _cell_label(row["place_code"])
+        result.append(
+            {
+                "year": row["year"],
+                "month": row["month_number"],
+                "sector": row["place_code"],
+                "sector_name": names,
+                "species": row["species__slug"],
+                "count": row["count"],
+            }
+        )
+    return result
+
+
+def _cell_label(code):
+    sighting = PublishedSighting.objects.filter(place_code=code).only(
+        "cell_south", "cell_west", "cell_size"
+    )[:1]
+    return sighting[0].cell.label() if sighting else code
+
+
+def home_context(request, page):
+    """The home page's leopards section: named individuals and the latest sightings."""
+    leopards = list(
+        LeopardPage.objects.live()
+        .public()
+        .exclude(name="")
+        .select_related("portrait", "species")
+        .order_by("code")[:6]
+    )
+    sightings = list(PublishedSighting.objects.for_listing()[:4])
+    if not leopards and not sightings:
+        return None
+    return {
+        "leopards": leopards,
+        "sightings": sightings,
+        "index": LeopardIndexPage.objects.live().first(),
+    }
