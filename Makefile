@@ -25,11 +25,12 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
-# Serves HTTP and WebSockets at http://$(HOST):$(PORT) with the embedded defaults, and publishes
-# scheduled pages every minute, as the production timer does.
+# Serves HTTP and WebSockets at http://$(HOST):$(PORT) with the embedded defaults, and every
+# minute does what the production timer does: scheduled pages and sightings, expired holds.
 run: demo
 	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	@( while sleep 60; do $(BIN)/python manage.py publish_scheduled >/dev/null 2>&1; done ) & \
+	@( while sleep 60; do for job in publish_scheduled publish_due_sightings tourism_sweep; do \
+	     $(BIN)/python manage.py $$job >/dev/null 2>&1; done; done ) & \
 	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/uvicorn portal.asgi:application --host $(HOST) --port $(PORT) \
 	    --ws-per-message-deflate false --ws-max-size 65536

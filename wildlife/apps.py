@@ -16,3 +16,14 @@ class WildlifeConfig(AppConfig):
             "leopards", "wildlife/includes/home_leopards.html", home_context, order=20
         )
         demo.register("wildlife", wildlife_demo.load, order=20)
+
+        import search
+        from wildlife.models import PublishedSighting
+        from wildlife.services import sighting_search_documents
+
+        search.register(
+            PublishedSighting,
+            documents=sighting_search_documents,
+            queryset=lambda: PublishedSighting.objects.for_listing(),
+            label=_("sighting"),
+        )

@@ -430,3 +430,25 @@ def home_context(request, page):
         "sightings": sightings,
         "index": LeopardIndexPage.objects.live().first(),
     }
+
+
+def sighting_search_documents(sighting):
+    """What the site search may show of a published sighting, per language: its public title,
+    story or month and place label, and the leopard's page. Nothing once the profile is not live."""
+    from search import Document
+
+    if not sighting.leopard.live:
+        return []
+    documents = []
+    for language, _name in settings.LANGUAGES:
+        text = sighting.public_text(language)
+        documents.append(
+            Document(
+                language=language,
+                title=text["title"],
+                body=text["summary"],
+                url=text["url"],
+                date=sighting.month,
+            )
+        )
+    return documents
