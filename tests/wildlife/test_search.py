@@ -20,9 +20,7 @@ def test_a_published_sighting_is_found_by_its_story(published):
     results = search("stream", "en")
     with translation.override("en"):
         leopard_url = published.leopard.get_url()
-    assert [(hit.title, hit.url) for hit in results.hits] == [
-        ("Grace by the stream", leopard_url)
-    ]
+    assert [(hit.title, hit.url) for hit in results.hits] == [("Grace by the stream", leopard_url)]
 
 
 def test_the_index_holds_nothing_private_of_a_sighting(published):
