@@ -47,11 +47,27 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "ALLOWED_HOSTS" in result.stderr
 
 
+STRIPE = {
+    "STRIPE_SECRET_KEY": "sk_live_" + "x" * 24,
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_" + "x" * 24,
+    "STRIPE_WEBHOOK_SECRET": "whsec_" + "x" * 24,
+}
+
+
 def test_production_settings_pass_the_deployment_checks():
-    env = {**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(64)}
+    env = {**PRODUCTION, **STRIPE, "SECRET_KEY": secrets.token_urlsafe(64)}
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_without_payment_keys_only_says_payments_are_off():
+    env = {**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(64)}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert "payments.I001" in output
+    assert "identified 1 issue" in output
 
 
 def test_embedded_mode_runs_without_any_environment():
