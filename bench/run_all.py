@@ -5,6 +5,9 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# Arguments beyond a script's defaults: ws_fanout writes its section only when asked, and
+# compares both Redis channel layers.
+EXTRA_ARGUMENTS = {"ws_fanout.py": ["--layer", "both", "--write"]}
 
 
 def main():
@@ -13,7 +16,8 @@ def main():
         if script.name == "run_all.py":
             continue
         print(f"== {script.name}", flush=True)
-        if subprocess.run([sys.executable, str(script)], cwd=HERE.parent, check=False).returncode:
+        command = [sys.executable, str(script), *EXTRA_ARGUMENTS.get(script.name, [])]
+        if subprocess.run(command, cwd=HERE.parent, check=False).returncode:
             failed.append(script.name)
     if failed:
         print("failed:", ", ".join(failed))
