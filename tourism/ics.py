@@ -1,36 +1,7 @@
-"""An iCalendar (RFC 5545) file for one booking: a few lines, so no dependency.
+"""An iCalendar file for one booking (text rules in cms.ical). The UID stays the same for a
+booking, so a cancellation (METHOD:CANCEL, STATUS:CANCELLED) replaces the event."""
 
-What calendar programs need: CRLF line endings, lines folded at 75 octets without splitting a
-UTF-8 character, TEXT values escaped, times in UTC, and a UID that stays the same for a booking
-so that a cancellation (METHOD:CANCEL, STATUS:CANCELLED) replaces the event.
-"""
-
-import datetime
-
-CRLF = "\r\n"
-MAX_OCTETS = 75
-
-
-def escape_text(value):
-    value = (value or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
-
-
-def utc_stamp(moment):
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def fold(line):
-    chunks, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > MAX_OCTETS:
-            chunks.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    chunks.append(current)
-    return CRLF.join(chunks)
+from cms.ical import calendar_text, escape_text, utc_stamp
 
 
 def booking_calendar(
@@ -56,4 +27,4 @@ def booking_calendar(
         "END:VEVENT",
         "END:VCALENDAR",
     ]
-    return CRLF.join(fold(line) for line in lines) + CRLF
+    return calendar_text(lines)

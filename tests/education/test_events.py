@@ -1,8 +1,9 @@
+import datetime
 import re
 
 from django.utils import timezone
 
-from education import ical
+from cms import ical as cms_ical
 from education.models import EventIndexPage, EventPage
 from education.sections import home_events
 
@@ -48,7 +49,7 @@ def test_calendar_subscription_is_valid_icalendar(client, events):
     for uid in (events.past.pk, events.running.pk, events.soon.pk, events.later.pk):
         assert f"UID:education-event-{uid}@land-of-the-leopard" in lines
     assert "SUMMARY;LANGUAGE=ru:Событие soon" in lines
-    start = events.soon.start.astimezone(ical.datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    start = events.soon.start.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     assert f"DTSTART:{start}" in lines
 
 
@@ -59,9 +60,9 @@ def test_calendar_of_one_event(client, events):
 
 
 def test_text_is_escaped_and_long_lines_fold_without_breaking_characters():
-    assert ical.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    assert cms_ical.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
     line = "DESCRIPTION:" + "豹" * 60 + "\\n" + "x" * 40
-    folded = ical.fold(line)
+    folded = cms_ical.fold(line)
     parts = folded.split("\r\n")
     assert all(len(part.encode()) <= 75 for part in parts)
     assert all(part.startswith(" ") for part in parts[1:])
