@@ -6,3 +6,27 @@ class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Site content")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+        from wagtail.signals import (
+            page_published,
+            page_slug_changed,
+            page_unpublished,
+            post_page_move,
+        )
+
+        from cms.home import bump_generation
+
+        for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
+            signal.connect(bump_generation, dispatch_uid=f"cms.home.{signal!r}")
+
+        def on_model_change(sender, **kwargs):
+            from wagtail.models import Page
+
+            if issubclass(sender, (Page, BaseSiteSetting, BaseGenericSetting)):
+                bump_generation()
+
+        post_save.connect(on_model_change, weak=False, dispatch_uid="cms.home.saved")
+        post_delete.connect(on_model_change, weak=False, dispatch_uid="cms.home.deleted")

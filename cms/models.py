@@ -111,6 +111,13 @@ class HomePage(BasePage):
     class Meta:
         verbose_name = _("home page")
 
+    def serve(self, request, *args, **kwargs):
+        from cms.home import serve_cached
+
+        return serve_cached(
+            request, self, lambda: super(HomePage, self).serve(request, *args, **kwargs)
+        )
+
     def get_context(self, request, *args, **kwargs):
         from cms.home import sections_for
 

@@ -8,7 +8,10 @@ class LiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from cms.home import register_section
-        from live.services import home_feed_context
+        from cms.home import register_cache_version, register_section
+        from live.services import home_feed_context, latest_id
 
         register_section("live_feed", "live/includes/home_feed.html", home_feed_context, order=10)
+        # Every event (a sighting, a booking, a gift) may change the home page: a new one
+        # replaces its cached copy.
+        register_cache_version(latest_id)

@@ -169,6 +169,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# The home page's HTML for anonymous visitors is cached this long (0: off). Publishing a page,
+# saving a site setting and every live event (sighting, booking, gift) replace it at once.
+HOME_PAGE_CACHE_SECONDS = env.int("HOME_PAGE_CACHE_SECONDS", default=30)
+
 # Tasks (e-mails, indexing): run at once in the embedded mode; a database queue and
 # `manage.py db_worker` in production (TASKS_BACKEND=database).
 TASKS = {
