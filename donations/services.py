@@ -230,34 +230,42 @@ def on_donation_payment(payment, outcome):
             donation, DonationEntry.Kind.PAID, outcome.amount_minor, f"paid:{outcome.reference}"
         )
         if entry:
-            donation.status = Donation.Status.PAID
             donation.paid_at = timezone.now()
             if donation.message:
                 donation.message_status = Donation.MessageStatus.PENDING
             _welcome(donation)
     elif outcome.kind == payments.RENEWED:
+        # One row per month's invoice (older rows were keyed by the event that brought it).
         entry = _add_entry(
             donation,
             DonationEntry.Kind.RENEWAL,
             outcome.amount_minor,
-            f"renewal:{outcome.event_id}",
+            f"renewal:{outcome.invoice_id or outcome.event_id}",
         )
     elif outcome.kind == payments.REFUNDED:
+        # One row per Stripe refund, whichever charge (first or a later month) it gave back.
         entry = _add_entry(
             donation,
             DonationEntry.Kind.REFUND,
             -outcome.amount_minor,
-            f"refund:{outcome.reference}:{outcome.refunded_total_minor}",
+            f"refund:{outcome.refund_id}"
+            if outcome.refund_id
+            else f"refund:{outcome.reference}:{outcome.refunded_total_minor}",
         )
-        donation.status = (
-            Donation.Status.REFUNDED
-            if outcome.refunded_total_minor >= payment.amount_minor
-            else Donation.Status.PARTIALLY_REFUNDED
+    elif outcome.kind == payments.REFUND_FAILED:
+        # The refund did not go through: its money counts again.
+        entry = _add_entry(
+            donation,
+            DonationEntry.Kind.REFUND_FAILED,
+            outcome.amount_minor,
+            f"refund-failed:{outcome.refund_id}",
         )
     elif outcome.kind == payments.FAILED and donation.status == Donation.Status.PENDING:
         donation.status = Donation.Status.FAILED
     elif outcome.kind == payments.EXPIRED and donation.status == Donation.Status.PENDING:
         donation.status = Donation.Status.EXPIRED
+    if entry is not None:
+        donation.status = _status_from_entries(donation)
     donation.save()
     if entry is None:
         return
@@ -266,6 +274,22 @@ def on_donation_payment(payment, outcome):
 
         transaction.on_commit(lambda: send_receipt.enqueue(entry.pk), robust=True)
     publish_progress(campaign)
+
+
+def _status_from_entries(donation):
+    """Paid, partly or wholly refunded, from the donation's money rows (all its months)."""
+    given = kept = 0
+    for kind, amount in donation.entries.values_list("kind", "amount_minor"):
+        kept += amount
+        if kind in DonationEntry.GIFT_KINDS:
+            given += amount
+    if given == 0:
+        return donation.status
+    if kept <= 0:
+        return Donation.Status.REFUNDED
+    if kept < given:
+        return Donation.Status.PARTIALLY_REFUNDED
+    return Donation.Status.PAID
 
 
 def _add_entry(donation, kind, amount_minor, key):
@@ -555,7 +579,7 @@ def totals_per_campaign():
         DonationEntry.objects.values("donation__campaign", "donation__currency")
         .annotate(
             raised=Sum("amount_minor"),
-            refunded=Sum("amount_minor", filter=Q(kind=DonationEntry.Kind.REFUND)),
+            refunded=Sum("amount_minor", filter=Q(kind__in=DonationEntry.REFUND_KINDS)),
             gifts=Count("pk", filter=Q(kind__in=DonationEntry.GIFT_KINDS)),
         )
         .order_by("donation__campaign")

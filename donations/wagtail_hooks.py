@@ -7,13 +7,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import ModelPermissionPolicy
 
 from donations import services
 from donations.models import CampaignSubscriber, Donation
+from payments.admin_views import LocalTimeInspectView, refund_url, refundable_charges
 from payments.money import format_amount
 
 TOTALS_PERMISSION = "donations.view_fundraising_totals"
@@ -46,7 +46,9 @@ class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
-class DonationInspectView(generic.InspectView):
+class DonationInspectView(LocalTimeInspectView):
+    template_name = "donations/admin/donation_inspect.html"
+
     def get_amount_minor_display_value(self):
         return format_amount(self.object.amount_minor, self.object.currency)
 
@@ -57,11 +59,24 @@ class DonationInspectView(generic.InspectView):
             return [
                 HeaderButton(
                     _("Refund"),
-                    url=reverse("payments_admin:refund", args=[payment.pk]),
+                    url=refund_url(payment, next_url=self.request.get_full_path()),
                     icon_name="rotate",
                 )
             ]
         return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        payment = self.object.payment
+        # Each charge (the first, each later month) refunds on its own, through payments.
+        context["charges"] = (
+            refundable_charges(payment, self.request.user, self.request.get_full_path())
+            if payment
+            else []
+        )
+        context["refunds"] = payment.refunds.select_related("by_user", "renewal") if payment else []
+        context["entries"] = self.object.entries.all()
+        return context
 
 
 class DonationViewSet(ModelViewSet):

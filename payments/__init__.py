@@ -14,6 +14,7 @@ from payments.registry import (
     EXPIRED,
     FAILED,
     PAID,
+    REFUND_FAILED,
     REFUNDED,
     RENEWED,
     Outcome,
@@ -25,6 +26,7 @@ __all__ = [
     "FAILED",
     "PAID",
     "REFUNDED",
+    "REFUND_FAILED",
     "RENEWED",
     "Outcome",
     "cancel_checkout",
@@ -57,6 +59,7 @@ def cancel_subscription(payment):
 
 
 def refund(payment, amount_minor=None, **kwargs):
+    """Refunds one charge of a payment (its first, or `renewal=` a later month)."""
     from payments.services import refund as _refund
 
     return _refund(payment, amount_minor, **kwargs)

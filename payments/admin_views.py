@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
@@ -26,7 +27,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import ModelPermissionPolicy
 
 from payments import services
-from payments.models import Payment, Refund, WebhookEvent
+from payments.models import Payment, Refund, Renewal, WebhookEvent
 from payments.money import CurrencyError, format_amount, major_to_minor, minor_to_major
 
 REFUND_PERMISSION = "payments.refund_payment"
@@ -46,11 +47,17 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
 
 
 class LocalTimeInspectView(generic.InspectView):
+    """Times in the portal's time zone (as the listings show them), yes/no and a dash for
+    empty values, instead of UTC, True/False and None."""
+
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
         if isinstance(value, datetime.datetime):
-            # Shown in the portal's time zone, as the listings show it.
             return formats.localize(timezone.localtime(value))
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if value is None:
+            return "—"
         return value
 
 
@@ -84,10 +91,32 @@ class PaymentInspectView(LocalTimeInspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["refunds"] = self.object.refunds.select_related("by_user")
+        context["refunds"] = self.object.refunds.select_related("by_user", "renewal")
         context["events"] = self.object.events.all()[:50]
-        context["renewals"] = self.object.renewals.all()[:50]
+        context["charges"] = refundable_charges(self.object, self.request.user)
         return context
+
+
+def refund_url(payment, renewal=None, next_url=None):
+    if renewal is None:
+        url = reverse("payments_admin:refund", args=[payment.pk])
+    else:
+        url = reverse("payments_admin:refund_renewal", args=[payment.pk, renewal.pk])
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def refundable_charges(payment, user, next_url=None):
+    """The payment's charges (first, later months), each with its refund link for staff who
+    may refund; used by payments' and donations' admin screens."""
+    may_refund = user.has_perm(REFUND_PERMISSION)
+    charges = services.charges_of(payment)
+    for charge in charges:
+        charge["refund_url"] = (
+            refund_url(payment, charge["renewal"], next_url)
+            if may_refund and charge["refundable_minor"]
+            else ""
+        )
+    return charges
 
 
 class RefundForm(forms.Form):
@@ -99,37 +128,61 @@ class RefundForm(forms.Form):
     # One token per rendered form: submitting the same form twice refunds once.
     token = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, payment, **kwargs):
+    def __init__(self, *args, payment, charge, **kwargs):
         self.payment = payment
+        self.charge = charge  # the payment itself (its first charge) or a Renewal
         super().__init__(*args, **kwargs)
         self.fields["amount"].help_text = _("At most %(amount)s (%(currency)s).") % {
-            "amount": format_amount(payment.refundable_minor, payment.currency),
+            "amount": format_amount(self.refundable_minor, payment.currency),
             "currency": payment.currency,
         }
+
+    @property
+    def refundable_minor(self):
+        return self.charge.refundable_minor
 
     def clean_amount(self):
         try:
             amount_minor = major_to_minor(self.cleaned_data["amount"], self.payment.currency)
         except (CurrencyError, InvalidOperation):
             raise forms.ValidationError(_("Too many decimals for this currency.")) from None
-        if amount_minor > self.payment.refundable_minor:
-            raise forms.ValidationError(_("That is more than what is left to refund."))
+        if amount_minor > self.refundable_minor:
+            raise forms.ValidationError(
+                _("That is more than this charge took: at most %(amount)s can be refunded.")
+                % {"amount": format_amount(self.refundable_minor, self.payment.currency)}
+            )
         return amount_minor
 
 
 class RefundView(WagtailAdminTemplateMixin, FormView):
+    """Refunds the first charge of a payment, or (renewal_pk) one later month of it."""
+
     template_name = "payments/admin/refund.html"
     form_class = RefundForm
     page_title = _("Refund")
     header_icon = "rotate"
 
-    def dispatch(self, request, pk):
+    def dispatch(self, request, pk, renewal_pk=None):
         if not request.user.has_perm(REFUND_PERMISSION):
             raise PermissionDenied
         self.payment = get_object_or_404(Payment, pk=pk)
+        self.renewal = (
+            get_object_or_404(Renewal, pk=renewal_pk, payment=self.payment)
+            if renewal_pk is not None
+            else None
+        )
         return super().dispatch(request, pk)
 
+    @property
+    def charge(self):
+        return self.renewal or self.payment
+
     def get_page_subtitle(self):
+        if self.renewal:
+            return _("%(payment)s, month paid %(date)s") % {
+                "payment": self.payment,
+                "date": formats.date_format(timezone.localtime(self.renewal.paid_at)),
+            }
         return str(self.payment)
 
     def get_breadcrumbs_items(self):
@@ -144,22 +197,37 @@ class RefundView(WagtailAdminTemplateMixin, FormView):
         ]
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "payment": self.payment}
+        return {**super().get_form_kwargs(), "payment": self.payment, "charge": self.charge}
 
     def get_initial(self):
         return {
-            "amount": minor_to_major(self.payment.refundable_minor, self.payment.currency),
+            "amount": minor_to_major(self.charge.refundable_minor, self.payment.currency),
             "token": uuid.uuid4().hex,
         }
 
+    def next_url(self):
+        candidate = self.request.POST.get("next") or self.request.GET.get("next")
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={self.request.get_host()}
+        ):
+            return candidate
+        return reverse("payments_admin:inspect", args=[self.payment.pk])
+
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "payment": self.payment}
+        return {
+            **super().get_context_data(**kwargs),
+            "payment": self.payment,
+            "renewal": self.renewal,
+            "charge": self.charge,
+            "next_url": self.next_url(),
+        }
 
     def form_valid(self, form):
         try:
             refund = services.refund(
                 self.payment,
                 form.cleaned_data["amount"],
+                renewal=self.renewal,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
                 by_user=self.request.user,
@@ -168,12 +236,22 @@ class RefundView(WagtailAdminTemplateMixin, FormView):
         except services.RefundError as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Refunded %(amount)s.")
-            % {"amount": format_amount(refund.amount_minor, self.payment.currency)},
-        )
-        return redirect("payments_admin:inspect", self.payment.pk)
+        if refund.counted:
+            messages.success(
+                self.request,
+                _("Refunded %(amount)s.")
+                % {"amount": format_amount(refund.amount_minor, self.payment.currency)},
+            )
+        else:
+            messages.error(
+                self.request,
+                _("Stripe could not refund %(amount)s: %(status)s.")
+                % {
+                    "amount": format_amount(refund.amount_minor, self.payment.currency),
+                    "status": refund.get_status_display(),
+                },
+            )
+        return redirect(self.next_url())
 
 
 class WebhookEventInspectView(LocalTimeInspectView):

@@ -87,6 +87,7 @@ def session_object(session):
         },
         "payment_intent": (session.payment_intent_id or None) if not subscription else None,
         "subscription": session.subscription_id or None,
+        "invoice": first_invoice_id(session) if subscription and session.subscription_id else None,
         "customer_email": payment.customer_email or None,
         "expires_at": int(session.expires_at.timestamp()),
         "url": checkout_path(session),
@@ -94,21 +95,35 @@ def session_object(session):
     }
 
 
+def first_invoice_id(session):
+    """A monthly test payment's first (and only) invoice, named after its session."""
+    return session.session_id.replace("cs_", "in_", 1)
+
+
 def refunded_total(session):
     return sum(r["amount"] for r in session.refunds if r["status"] in ("succeeded", "pending"))
 
 
+def is_overdue(session, now=None):
+    return session.status == "open" and session.expires_at <= (now or timezone.now())
+
+
 def complete(session_id):
-    """The visitor pressed "Pay": the session completes, then the signed event goes out."""
+    """The visitor pressed "Pay": the session completes, then the signed event goes out.
+
+    Past its expires_at the session cannot complete: it expires, as Stripe's would, and
+    checkout.session.expired goes out instead.
+    """
     with transaction.atomic():
         session = (
             TestCheckoutSession.objects.select_for_update()
             .select_related("payment")
             .get(session_id=session_id)
         )
-        if session.status == "open" and session.expires_at <= timezone.now():
+        if is_overdue(session):
             session.status = "expired"
-            session.save(update_fields=["status"])
+            session.lapsed_at = timezone.now()
+            session.save(update_fields=["status", "lapsed_at"])
         elif session.status == "open":
             session.status = "complete"
             session.payment_status = "paid"
@@ -123,6 +138,30 @@ def complete(session_id):
     return session, deliver(event_type, session_object(session))
 
 
+def lapse_if_overdue(session_id):
+    """Opening a session past its expires_at expires it, as Stripe does on its own at that
+    time, and sends checkout.session.expired; returns (session, the webhook's response).
+
+    An expired session whose payment the portal still counts as open (its expiry event
+    failed) sends the event again; anything else sends nothing (response None).
+    """
+    with transaction.atomic():
+        session = (
+            TestCheckoutSession.objects.select_for_update()
+            .select_related("payment")
+            .get(session_id=session_id)
+        )
+        lapsed = is_overdue(session)
+        if lapsed:
+            session.status = "expired"
+            session.lapsed_at = timezone.now()
+            session.save(update_fields=["status", "lapsed_at"])
+    unconfirmed = session.status == "expired" and session.payment.status == "open"
+    if not (lapsed or unconfirmed):
+        return session, None
+    return session, deliver("checkout.session.expired", session_object(session))
+
+
 def expire(session_id):
     """The visitor cancelled (or the hold ran out): the session expires, the event goes out."""
     with transaction.atomic():
@@ -132,8 +171,10 @@ def expire(session_id):
             .get(session_id=session_id)
         )
         if session.status == "open":
+            if is_overdue(session):
+                session.lapsed_at = timezone.now()
             session.status = "expired"
-            session.save(update_fields=["status"])
+            session.save(update_fields=["status", "lapsed_at"])
     if session.status != "expired":
         return session, None
     return session, deliver("checkout.session.expired", session_object(session))
@@ -187,6 +228,17 @@ class LocalCheckoutGateway:
             "metadata": session_object(session)["metadata"],
         }
 
+    def retrieve_refund(self, refund_id):
+        for session in TestCheckoutSession.objects.exclude(refunds=[]).select_related("payment"):
+            for refund in session.refunds:
+                if refund["id"] == refund_id:
+                    return refund
+        raise GatewayError(f"test checkout: no such refund {refund_id}")
+
+    def invoice_for_payment_intent(self, payment_intent_id):
+        # The test checkout's payment intents carry the portal's reference themselves.
+        return None
+
     def retrieve_charge(self, charge_id):
         session = self._session(charge_id=charge_id)
         total = refunded_total(session)
@@ -236,4 +288,37 @@ class LocalCheckoutGateway:
         return refund
 
     def retrieve_invoice(self, invoice_id):
-        raise GatewayError("test checkout: monthly renewals are not simulated")
+        """A monthly test payment's first invoice; later months are not simulated."""
+        session = self._session(session_id=invoice_id.replace("in_", "cs_", 1))
+        if not session.subscription_id:
+            raise GatewayError(f"test checkout: no such invoice {invoice_id}")
+        metadata = session_object(session)["metadata"]
+        return {
+            "id": invoice_id,
+            "object": "invoice",
+            "status": "paid",
+            "billing_reason": "subscription_create",
+            "amount_paid": session.payment.amount_minor,
+            "currency": session.payment.currency.lower(),
+            "parent": {
+                "type": "subscription_details",
+                "subscription_details": {
+                    "subscription": session.subscription_id,
+                    "metadata": metadata,
+                },
+            },
+            "payments": {
+                "object": "list",
+                "data": [
+                    {
+                        "object": "invoice_payment",
+                        "invoice": invoice_id,
+                        "status": "paid",
+                        "payment": {
+                            "type": "payment_intent",
+                            "payment_intent": session.payment_intent_id,
+                        },
+                    }
+                ],
+            },
+        }

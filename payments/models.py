@@ -106,22 +106,77 @@ class Payment(models.Model):
         )
 
 
+class Renewal(models.Model):
+    """A later month of a monthly gift (Stripe invoice paid), recorded once per invoice.
+
+    Each month is its own charge at Stripe: staff refund it, or part of it, on its own.
+    """
+
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="renewals"
+    )
+    stripe_invoice_id = models.CharField(_("Stripe invoice"), max_length=255, unique=True)
+    # The invoice's payment at Stripe: what a refund of this month names.
+    payment_intent_id = models.CharField(
+        _("payment intent"), max_length=255, unique=True, null=True, blank=True
+    )
+    amount_minor = models.PositiveBigIntegerField(_("amount (minor units)"))
+    refunded_minor = models.PositiveBigIntegerField(_("refunded (minor units)"), default=0)
+    paid_at = models.DateTimeField(_("paid at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("renewal")
+        verbose_name_plural = _("renewals")
+        ordering = ["-paid_at", "-id"]
+
+    def __str__(self):
+        return self.stripe_invoice_id
+
+    @property
+    def refundable_minor(self):
+        return max(self.amount_minor - self.refunded_minor, 0)
+
+
 class Refund(models.Model):
-    """Money given back, by staff in the admin or in Stripe's dashboard."""
+    """Money given back, by staff in the admin or in Stripe's dashboard.
+
+    One row per Stripe refund. While its status is pending, requires_action or succeeded the
+    money counts as refunded; a refund that fails (or is cancelled) gives the money back.
+    """
 
     class Reason(models.TextChoices):
         REQUESTED_BY_CUSTOMER = "requested_by_customer", _("requested by the visitor")
         DUPLICATE = "duplicate", _("duplicate payment")
         FRAUDULENT = "fraudulent", _("fraudulent")
 
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        REQUIRES_ACTION = "requires_action", _("requires action")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed: the money was not returned")
+        CANCELED = "canceled", _("cancelled: the money was not returned")
+
+    # The statuses under which the money counts as given back.
+    COUNTED = (Status.PENDING, Status.REQUIRES_ACTION, Status.SUCCEEDED)
+
     payment = models.ForeignKey(
         Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds"
+    )
+    # The later month refunded; empty for the payment's first charge.
+    renewal = models.ForeignKey(
+        Renewal,
+        verbose_name=_("month refunded"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refunds",
     )
     stripe_refund_id = models.CharField(_("Stripe refund"), max_length=255, unique=True)
     amount_minor = models.PositiveBigIntegerField(_("amount (minor units)"))
     reason = models.CharField(_("reason"), max_length=32, choices=Reason, blank=True)
     note = models.TextField(_("note"), blank=True)
-    status = models.CharField(_("Stripe status"), max_length=32)
+    status = models.CharField(_("Stripe status"), max_length=32, choices=Status, db_index=True)
+    failure_reason = models.CharField(_("why it failed"), max_length=64, blank=True)
     # Empty for a refund made in Stripe's dashboard (recorded from its webhook).
     by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -134,6 +189,7 @@ class Refund(models.Model):
     # The admin form's token: a second submission of the same form refunds nothing more.
     idempotency_key = models.CharField(max_length=255, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("refund")
@@ -145,24 +201,14 @@ class Refund(models.Model):
             f"{self.stripe_refund_id} · {format_amount(self.amount_minor, self.payment.currency)}"
         )
 
+    @property
+    def counted(self):
+        return self.status in self.COUNTED
 
-class Renewal(models.Model):
-    """A later month of a monthly gift (Stripe invoice paid), recorded once per invoice."""
+    def amount_display(self, language=None):
+        return format_amount(self.amount_minor, self.payment.currency, language)
 
-    payment = models.ForeignKey(
-        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="renewals"
-    )
-    stripe_invoice_id = models.CharField(_("Stripe invoice"), max_length=255, unique=True)
-    amount_minor = models.PositiveBigIntegerField(_("amount (minor units)"))
-    paid_at = models.DateTimeField(_("paid at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("renewal")
-        verbose_name_plural = _("renewals")
-        ordering = ["-paid_at", "-id"]
-
-    def __str__(self):
-        return self.stripe_invoice_id
+    amount_display.short_description = _("amount")
 
 
 class WebhookEvent(models.Model):
@@ -221,6 +267,8 @@ class TestCheckoutSession(models.Model):
     refunds = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    # Set when the session expired because its time ran out (not because the visitor left).
+    lapsed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("test checkout session")

@@ -18,16 +18,23 @@ FAILED = "failed"
 EXPIRED = "expired"
 REFUNDED = "refunded"
 RENEWED = "renewed"
-OUTCOME_KINDS = (PAID, FAILED, EXPIRED, REFUNDED, RENEWED)
+REFUND_FAILED = "refund_failed"
+OUTCOME_KINDS = (PAID, FAILED, EXPIRED, REFUNDED, RENEWED, REFUND_FAILED)
 
 
 @dataclass(frozen=True)
 class Outcome:
     """What happened to a payment's money, as payments learnt it from Stripe.
 
-    kind: paid | failed | expired | refunded | renewed (a monthly gift's later month).
-    amount_minor: the money this outcome moved (paid, refunded now, or renewed), 0 otherwise.
-    refunded_total_minor: everything refunded so far, for `refunded`.
+    kind: paid | failed | expired | refunded | renewed (a monthly gift's later month) |
+    refund_failed (a refund Stripe could not carry out: the money stays with the portal).
+    amount_minor: the money this outcome moved (paid, renewed, refunded now, or restored by
+    a failed refund), 0 for failed and expired.
+    refunded_total_minor: for refunded and refund_failed, what stands refunded of that charge.
+    refund_id: the Stripe refund, for refunded and refund_failed (one outcome per refund).
+    invoice_id: for renewed, and for refunds of a later month, that month's Stripe invoice;
+    empty for the payment's first charge.
+    payment_intent_id: the charge's Stripe PaymentIntent, when known.
     """
 
     kind: str
@@ -36,6 +43,9 @@ class Outcome:
     refunded_total_minor: int = 0
     event_id: str = ""
     reference: str = ""
+    refund_id: str = ""
+    invoice_id: str = ""
+    payment_intent_id: str = ""
 
 
 @dataclass(frozen=True)

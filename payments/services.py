@@ -16,14 +16,24 @@ import stripe
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from payments import conf
 from payments.local_checkout import LocalCheckoutGateway
 from payments.models import Payment, Refund, Renewal, WebhookEvent
-from payments.money import CurrencyError, normalise_currency
-from payments.registry import EXPIRED, FAILED, PAID, REFUNDED, RENEWED, Outcome, get_purpose
+from payments.money import CurrencyError, format_amount, normalise_currency
+from payments.registry import (
+    EXPIRED,
+    FAILED,
+    PAID,
+    REFUND_FAILED,
+    REFUNDED,
+    RENEWED,
+    Outcome,
+    get_purpose,
+)
 from payments.stripe_client import GatewayError, StripeGateway
 
 logger = logging.getLogger(__name__)
@@ -376,7 +386,7 @@ def _locked_payment(reference=None, **lookup):
     return None
 
 
-def _notify(payment, kind, amount_minor, event_id, refunded_total_minor=0):
+def _notify(payment, kind, amount_minor, event_id, **details):
     handler = get_purpose(payment.purpose).handler
     handler(
         payment,
@@ -384,9 +394,9 @@ def _notify(payment, kind, amount_minor, event_id, refunded_total_minor=0):
             kind=kind,
             amount_minor=amount_minor,
             currency=payment.currency,
-            refunded_total_minor=refunded_total_minor,
             event_id=event_id,
             reference=str(payment.reference),
+            **details,
         ),
     )
 
@@ -402,20 +412,85 @@ def _settle_paid(payment, amount_minor, event_id):
     return "paid"
 
 
-def _settle_refunds(payment, refunded_total_minor, event_id):
-    """Records what Stripe says was refunded in all; the handler hears of the difference."""
-    added = refunded_total_minor - payment.refunded_minor
-    if added <= 0:
-        return "no new refund"
-    payment.refunded_minor = refunded_total_minor
-    payment.status = (
-        Payment.Status.REFUNDED
-        if refunded_total_minor >= payment.amount_minor
-        else Payment.Status.PARTIALLY_REFUNDED
-    )
+# A refund's status only moves forward: a stale fetch never turns a failed refund back into a
+# counted one (pending and requires_action -> succeeded -> failed or canceled).
+_REFUND_STATUS_RANK = {
+    Refund.Status.PENDING: 0,
+    Refund.Status.REQUIRES_ACTION: 0,
+    Refund.Status.SUCCEEDED: 1,
+    Refund.Status.FAILED: 2,
+    Refund.Status.CANCELED: 2,
+}
+
+
+def _sync_refund(payment, renewal, stripe_refund, event_id, **create_details):
+    """Records one Stripe refund of a charge (the first one, or a later month's) once, by its
+    Stripe id, and tells the handler when money is given back or, after a failure, kept.
+
+    Called with the payment locked. Returns a short description for the event log, or "".
+    """
+    status = stripe_refund.get("status") or Refund.Status.PENDING
+    record = Refund.objects.filter(stripe_refund_id=stripe_refund["id"]).first()
+    if record is None:
+        record = Refund.objects.create(
+            payment=payment,
+            renewal=renewal,
+            stripe_refund_id=stripe_refund["id"],
+            amount_minor=stripe_refund["amount"],
+            status=status,
+            failure_reason=stripe_refund.get("failure_reason") or "",
+            **{
+                "reason": stripe_refund.get("reason") or "",
+                "note": "Stripe",
+                **create_details,
+            },
+        )
+        if record.counted:
+            return _refund_moved(payment, record, REFUNDED, event_id)
+        return ""
+    old, new = record.status, status
+    if old == new or _REFUND_STATUS_RANK.get(new, 0) < _REFUND_STATUS_RANK.get(old, 0):
+        return ""
+    was_counted = record.counted
+    record.status = new
+    record.failure_reason = stripe_refund.get("failure_reason") or record.failure_reason
+    record.save(update_fields=["status", "failure_reason", "updated_at"])
+    if was_counted and not record.counted:
+        return _refund_moved(payment, record, REFUND_FAILED, event_id)
+    return ""
+
+
+def _refund_moved(payment, record, kind, event_id):
+    """Adds (refunded) or gives back (refund failed) a refund's amount to its charge."""
+    renewal = record.renewal
+    charge = renewal or payment
+    if kind == REFUNDED:
+        charge.refunded_minor += record.amount_minor
+    else:
+        charge.refunded_minor = max(charge.refunded_minor - record.amount_minor, 0)
+    if renewal is None:
+        payment.status = (
+            Payment.Status.PAID
+            if payment.refunded_minor == 0
+            else Payment.Status.REFUNDED
+            if payment.refunded_minor >= payment.amount_minor
+            else Payment.Status.PARTIALLY_REFUNDED
+        )
+    else:
+        renewal.save(update_fields=["refunded_minor"])
     payment.save()
-    _notify(payment, REFUNDED, added, event_id, refunded_total_minor=refunded_total_minor)
-    return f"refunded {added}"
+    _notify(
+        payment,
+        kind,
+        record.amount_minor,
+        event_id,
+        refunded_total_minor=charge.refunded_minor,
+        refund_id=record.stripe_refund_id,
+        invoice_id=renewal.stripe_invoice_id if renewal else "",
+        payment_intent_id=charge.payment_intent_id or "",
+    )
+    verb = "refunded" if kind == REFUNDED else "refund failed, restored"
+    return f"{verb} {record.amount_minor}" + (f" of {renewal.stripe_invoice_id}" if renewal else "")
 
 
 class SessionEvent:
@@ -425,23 +500,32 @@ class SessionEvent:
     def fetch(data, gateway):
         session = gateway.retrieve_checkout_session(data["id"])
         intent = None
+        invoice = None
         if (
             session["status"] == "complete"
             and session["payment_status"] == "unpaid"
             and session.get("payment_intent")
         ):
             intent = gateway.retrieve_payment_intent(session["payment_intent"])
-        return {"session": session, "intent": intent}
+        if session["status"] == "complete" and session.get("invoice"):
+            # A monthly gift's first invoice: its payment is what a refund of the first month
+            # names (invoice.paid tells the same, but may come later or not at all).
+            invoice = gateway.retrieve_invoice(_stripe_id(session["invoice"]))
+        return {"session": session, "intent": intent, "invoice": invoice}
 
     @staticmethod
     def apply(facts, event_id):
-        session, intent = facts["session"], facts["intent"]
+        session, intent, invoice = facts["session"], facts["intent"], facts.get("invoice")
         payment = _locked_payment(_reference(session), checkout_session_id=session["id"])
         if payment is None:
             return WebhookEvent.Status.IGNORED, "not a portal payment", None
         payment.checkout_session_id = payment.checkout_session_id or session["id"]
         if session["status"] == "complete":
-            payment.payment_intent_id = payment.payment_intent_id or session.get("payment_intent")
+            payment.payment_intent_id = (
+                payment.payment_intent_id
+                or _stripe_id(session.get("payment_intent"))
+                or (invoice_payment_intent(invoice) if invoice else None)
+            )
             payment.subscription_id = payment.subscription_id or session.get("subscription")
             if session["payment_status"] in ("paid", "no_payment_required"):
                 detail = _settle_paid(payment, session["amount_total"], event_id)
@@ -486,48 +570,158 @@ def _settle_expired(payment, event_id):
     return "expired"
 
 
-class ChargeRefunded:
-    """charge.refunded: refunds made here or in Stripe's dashboard."""
+def invoice_subscription(invoice):
+    """(subscription id, its metadata) of an invoice, in either of Stripe's shapes."""
+    # Since API version 2025-03-31 the subscription sits under parent.subscription_details.
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    subscription = details.get("subscription") or invoice.get("subscription")
+    metadata = details.get("metadata") or (invoice.get("subscription_details") or {}).get(
+        "metadata"
+    )
+    return _stripe_id(subscription), metadata or {}
+
+
+def invoice_payment_intent(invoice):
+    """The PaymentIntent that paid an invoice: `payment_intent` in API versions before
+    2025-03-31, the (expanded) invoice payments after."""
+    if invoice.get("payment_intent"):
+        return _stripe_id(invoice["payment_intent"])
+    found = None
+    for item in (invoice.get("payments") or {}).get("data") or ():
+        intent = _stripe_id((item.get("payment") or {}).get("payment_intent"))
+        if intent and item.get("status") == "paid":
+            return intent
+        found = found or intent
+    return found
+
+
+def _stripe_id(value):
+    """An id, whether Stripe sent the id or the expanded object."""
+    if isinstance(value, dict):
+        return value.get("id")
+    return value or None
+
+
+class ChargeRefunds:
+    """charge.refunded, charge.refund.updated, refund.updated, refund.failed.
+
+    Refunds made here or in Stripe's dashboard, of a one-off payment, of a monthly gift's
+    first month or of a later month, and refunds that fail after Stripe accepted them. A
+    monthly gift's charges carry no portal metadata: the charge leads to its invoice, the
+    invoice to the subscription, and the subscription to the Payment.
+    """
 
     @staticmethod
     def fetch(data, gateway):
-        charge = gateway.retrieve_charge(data["id"])
-        intent = (
-            gateway.retrieve_payment_intent(charge["payment_intent"])
-            if charge.get("payment_intent")
-            else None
-        )
-        return {"charge": charge, "intent": intent, "refunds": gateway.list_refunds(charge["id"])}
+        if data.get("object") == "refund":
+            charge_id = _stripe_id(gateway.retrieve_refund(data["id"]).get("charge"))
+            if not charge_id:
+                return {"charge": None}
+        else:
+            charge_id = data["id"]
+        charge = gateway.retrieve_charge(charge_id)
+        intent_id = _stripe_id(charge.get("payment_intent"))
+        intent = gateway.retrieve_payment_intent(intent_id) if intent_id else None
+        invoice = None
+        if not _reference(intent or {}):
+            # Not a one-off portal payment: perhaps a month of a subscription.
+            invoice_id = _stripe_id(charge.get("invoice"))  # API versions before 2025-03-31
+            if not invoice_id and intent_id:
+                invoice_id = gateway.invoice_for_payment_intent(intent_id)
+            if invoice_id:
+                invoice = gateway.retrieve_invoice(invoice_id)
+        return {
+            "charge": charge,
+            "intent": intent,
+            "invoice": invoice,
+            "refunds": gateway.list_refunds(charge_id),
+        }
 
     @staticmethod
     def apply(facts, event_id):
-        charge, intent = facts["charge"], facts["intent"]
+        charge = facts["charge"]
+        if charge is None:
+            return WebhookEvent.Status.IGNORED, "the refund names no charge", None
+        intent_id = _stripe_id(charge.get("payment_intent"))
+        invoice = facts["invoice"]
+        subscription, metadata = invoice_subscription(invoice) if invoice else (None, {})
         payment = _locked_payment(
-            _reference(intent or {}), payment_intent_id=charge.get("payment_intent")
+            _reference(facts["intent"] or {}) or _reference({"metadata": metadata}),
+            payment_intent_id=intent_id,
+            subscription_id=subscription,
         )
         if payment is None:
             return WebhookEvent.Status.IGNORED, "not a portal payment", None
         details = []
-        if not payment.is_settled:
-            if not (charge["paid"] and charge["status"] == "succeeded"):
-                return WebhookEvent.Status.IGNORED, "the charge was never paid", payment
-            # The refund overtook the completion event: settle the payment first.
-            payment.payment_intent_id = payment.payment_intent_id or charge["payment_intent"]
-            details.append(_settle_paid(payment, charge["amount"], event_id))
-        for refund in facts["refunds"]:
-            Refund.objects.update_or_create(
-                stripe_refund_id=refund["id"],
-                defaults={"status": refund["status"]},
-                create_defaults={
-                    "payment": payment,
-                    "amount_minor": refund["amount"],
-                    "reason": refund.get("reason") or "",
-                    "status": refund["status"],
-                    "note": "Stripe",
-                },
-            )
-        details.append(_settle_refunds(payment, charge["amount_refunded"], event_id))
-        return WebhookEvent.Status.PROCESSED, "; ".join(details), payment
+        renewal = _renewal_of(payment, intent_id, invoice, event_id)
+        if renewal is None:
+            if not payment.is_settled:
+                if not (charge["paid"] and charge["status"] == "succeeded"):
+                    return WebhookEvent.Status.IGNORED, "the charge was never paid", payment
+                # The refund overtook the completion event: settle the payment first.
+                details.append(_settle_paid(payment, charge["amount"], event_id))
+            if intent_id and not payment.payment_intent_id:
+                payment.payment_intent_id = intent_id
+                payment.save()
+        for stripe_refund in facts["refunds"]:
+            details.append(_sync_refund(payment, renewal, stripe_refund, event_id))
+        return (
+            WebhookEvent.Status.PROCESSED,
+            "; ".join(d for d in details if d) or "no change",
+            payment,
+        )
+
+
+def _renewal_of(payment, intent_id, invoice, event_id):
+    """The later month a charge paid, or None for the payment's first charge.
+
+    A month whose invoice.paid has not been applied yet is recorded here first (the refund
+    overtook it), so the handler hears `renewed` before `refunded`, as it happened.
+    """
+    if payment.mode != Payment.Mode.SUBSCRIPTION or (
+        intent_id and intent_id == payment.payment_intent_id
+    ):
+        return None
+    lookup = Q(payment_intent_id=intent_id) if intent_id else Q(pk__in=[])
+    if invoice:
+        lookup |= Q(stripe_invoice_id=invoice["id"])
+    renewal = Renewal.objects.filter(lookup, payment=payment).first()
+    if renewal or invoice is None or invoice.get("billing_reason") == "subscription_create":
+        return renewal
+    if not payment.is_settled:
+        # Stripe retries; by then the first month is confirmed.
+        raise PaymentError("a later month's refund arrived before the first month was paid")
+    if invoice.get("status") != "paid":
+        raise PaymentError(f"invoice {invoice['id']} refunded but not paid")
+    renewal, _created = _record_renewal(payment, invoice, event_id)
+    return renewal
+
+
+def _record_renewal(payment, invoice, event_id):
+    """A later month, once per invoice; the handler hears `renewed` when it is new."""
+    intent_id = invoice_payment_intent(invoice)
+    renewal, created = Renewal.objects.get_or_create(
+        stripe_invoice_id=invoice["id"],
+        defaults={
+            "payment": payment,
+            "amount_minor": invoice["amount_paid"],
+            "payment_intent_id": intent_id,
+        },
+    )
+    if not created:
+        if intent_id and not renewal.payment_intent_id:
+            renewal.payment_intent_id = intent_id
+            renewal.save(update_fields=["payment_intent_id"])
+        return renewal, False
+    _notify(
+        payment,
+        RENEWED,
+        renewal.amount_minor,
+        event_id,
+        invoice_id=renewal.stripe_invoice_id,
+        payment_intent_id=intent_id or "",
+    )
+    return renewal, True
 
 
 class InvoicePaid:
@@ -540,35 +734,25 @@ class InvoicePaid:
     @staticmethod
     def apply(facts, event_id):
         invoice = facts["invoice"]
-        # Since API version 2025-03-31 the subscription sits under parent.subscription_details.
-        details = (invoice.get("parent") or {}).get("subscription_details") or {}
-        subscription = details.get("subscription") or invoice.get("subscription")
-        metadata = details.get("metadata") or (invoice.get("subscription_details") or {}).get(
-            "metadata"
-        )
-        payment = _locked_payment(
-            _reference({"metadata": metadata or {}}), subscription_id=subscription
-        )
+        subscription, metadata = invoice_subscription(invoice)
+        payment = _locked_payment(_reference({"metadata": metadata}), subscription_id=subscription)
         if payment is None:
             return WebhookEvent.Status.IGNORED, "not a portal payment", None
         if invoice["status"] != "paid":
             return WebhookEvent.Status.IGNORED, "the invoice is not paid", payment
         payment.subscription_id = payment.subscription_id or subscription
         if invoice.get("billing_reason") == "subscription_create" or not payment.is_settled:
+            # The first month's charge: what a refund of it names.
+            payment.payment_intent_id = payment.payment_intent_id or invoice_payment_intent(invoice)
             return (
                 WebhookEvent.Status.PROCESSED,
                 _settle_paid(payment, invoice["amount_paid"], event_id),
                 payment,
             )
         payment.save()
-        _renewal, created = Renewal.objects.get_or_create(
-            stripe_invoice_id=invoice["id"],
-            defaults={"payment": payment, "amount_minor": invoice["amount_paid"]},
-        )
-        if not created:
-            return WebhookEvent.Status.PROCESSED, "renewal already recorded", payment
-        _notify(payment, RENEWED, invoice["amount_paid"], event_id)
-        return WebhookEvent.Status.PROCESSED, "renewed", payment
+        _renewal, created = _record_renewal(payment, invoice, event_id)
+        detail = "renewed" if created else "renewal already recorded"
+        return WebhookEvent.Status.PROCESSED, detail, payment
 
 
 EVENT_ACTIONS = {
@@ -576,7 +760,10 @@ EVENT_ACTIONS = {
     "checkout.session.expired": SessionEvent,
     "checkout.session.async_payment_succeeded": SessionEvent,
     "checkout.session.async_payment_failed": SessionEvent,
-    "charge.refunded": ChargeRefunded,
+    "charge.refunded": ChargeRefunds,
+    "charge.refund.updated": ChargeRefunds,
+    "refund.updated": ChargeRefunds,
+    "refund.failed": ChargeRefunds,
     "invoice.paid": InvoicePaid,
 }
 
@@ -588,45 +775,73 @@ def refund(
     payment,
     amount_minor=None,
     *,
+    renewal=None,
     reason=Refund.Reason.REQUESTED_BY_CUSTOMER,
     note="",
     by_user=None,
     idempotency_key=None,
 ):
-    """Refunds all that is left (amount_minor=None) or part of a paid payment.
+    """Refunds all that is left (amount_minor=None) or part of one charge of a paid payment:
+    its first charge, or the later month `renewal` of a monthly gift.
 
     Idempotent: the same idempotency_key (the admin form's token) never refunds twice, and a
-    full refund of a payment already refunded in full does nothing and returns None.
+    full refund of a charge already refunded in full does nothing and returns None. Never more
+    than the charge took is refunded. Messages of RefundError are for staff, translated.
     """
     if reason not in Refund.Reason.values:
-        raise RefundError(f"unknown refund reason {reason!r}")
+        raise RefundError(_("Unknown refund reason."))
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if idempotency_key:
             done = Refund.objects.filter(idempotency_key=idempotency_key).first()
             if done:
                 return done
-        refundable = payment.refundable_minor
+        if renewal is not None:
+            renewal = Renewal.objects.filter(pk=renewal.pk, payment=payment).first()
+            if renewal is None:
+                raise RefundError(_("That month does not belong to this payment."))
+        if not payment.is_settled:
+            raise RefundError(_("Only a paid payment can be refunded."))
+        charge = renewal or payment
+        refundable = charge.refundable_minor
         if amount_minor is None:
-            if refundable == 0 and payment.is_settled:
+            if refundable == 0:
                 return None
             amount_minor = refundable
         if isinstance(amount_minor, bool) or not isinstance(amount_minor, int):
-            raise RefundError("the amount must be an integer number of minor units")
-        if not payment.is_settled:
-            raise RefundError("only a paid payment can be refunded")
-        if not 0 < amount_minor <= refundable:
-            raise RefundError(f"between 1 and {refundable} minor units can be refunded")
-        if not payment.payment_intent_id:
-            raise RefundError("monthly gifts are refunded in Stripe's dashboard")
+            raise RefundError(_("The amount must be a whole number of minor units."))
+        if amount_minor <= 0:
+            raise RefundError(_("The amount to refund must be more than zero."))
+        if amount_minor > refundable:
+            raise RefundError(
+                _(
+                    "At most %(left)s can be refunded from this charge: it took %(paid)s and "
+                    "%(refunded)s of it was refunded already."
+                )
+                % {
+                    "left": format_amount(refundable, payment.currency),
+                    "paid": format_amount(charge.amount_minor, payment.currency),
+                    "refunded": format_amount(charge.refunded_minor, payment.currency),
+                }
+            )
+        if not charge.payment_intent_id:
+            raise RefundError(
+                _(
+                    "Stripe has not yet confirmed which charge paid this; "
+                    "try again in a few minutes."
+                )
+            )
+        # Distinct per charge and per refund made of it, so a new refund after a failed one
+        # is not mistaken by Stripe for a repeat of the old request.
+        made = payment.refunds.filter(renewal=renewal).count()
         key = idempotency_key or (
-            f"portal-refund-{payment.reference}-{payment.refunded_minor}-{amount_minor}"
+            f"portal-refund-{payment.reference}-{renewal.pk if renewal else 0}-{made}-{amount_minor}"
         )
         try:
             # The lock is held across the call, so two staff members cannot both refund.
             stripe_refund = gateway_for(payment.provider).create_refund(
                 {
-                    "payment_intent": payment.payment_intent_id,
+                    "payment_intent": charge.payment_intent_id,
                     "amount": amount_minor,
                     "reason": reason,
                     "metadata": {"payment_reference": str(payment.reference)},
@@ -634,20 +849,40 @@ def refund(
                 idempotency_key=key,
             )
         except GatewayError as exc:
-            raise RefundError(str(exc)) from exc
-        record, _created = Refund.objects.update_or_create(
-            stripe_refund_id=stripe_refund["id"],
-            defaults={"status": stripe_refund["status"]},
-            create_defaults={
-                "payment": payment,
-                "amount_minor": stripe_refund["amount"],
-                "reason": reason,
-                "note": note,
-                "status": stripe_refund["status"],
-                "by_user": by_user,
-                "idempotency_key": idempotency_key,
-            },
+            raise RefundError(_("Stripe refused the refund: %(error)s") % {"error": exc}) from exc
+        _sync_refund(
+            payment,
+            renewal,
+            stripe_refund,
+            "",
+            reason=reason,
+            note=note,
+            by_user=by_user,
+            idempotency_key=idempotency_key,
         )
-        if stripe_refund["status"] in ("succeeded", "pending"):
-            _settle_refunds(payment, payment.refunded_minor + stripe_refund["amount"], "")
-    return record
+    return Refund.objects.get(stripe_refund_id=stripe_refund["id"])
+
+
+def charges_of(payment):
+    """Each charge of a payment (the first, then each later month) with what is refundable:
+    what the admin's refund buttons are made from."""
+    if not payment.is_settled:
+        return []
+    first = {
+        "renewal": None,
+        "amount_minor": payment.amount_minor,
+        "refunded_minor": payment.refunded_minor,
+        "refundable_minor": payment.refundable_minor,
+        "paid_at": payment.paid_at,
+    }
+    later = [
+        {
+            "renewal": renewal,
+            "amount_minor": renewal.amount_minor,
+            "refunded_minor": renewal.refunded_minor,
+            "refundable_minor": renewal.refundable_minor,
+            "paid_at": renewal.paid_at,
+        }
+        for renewal in payment.renewals.order_by("paid_at", "pk")
+    ]
+    return [first, *later]

@@ -81,6 +81,9 @@ class StripeGateway:
     def retrieve_charge(self, charge_id):
         return self._call(self.client.v1.charges.retrieve, charge_id)
 
+    def retrieve_refund(self, refund_id):
+        return self._call(self.client.v1.refunds.retrieve, refund_id)
+
     def list_refunds(self, charge_id):
         listing = self._call(self.client.v1.refunds.list, {"charge": charge_id, "limit": 100})
         return listing["data"]
@@ -91,7 +94,21 @@ class StripeGateway:
         )
 
     def retrieve_invoice(self, invoice_id):
-        return self._call(self.client.v1.invoices.retrieve, invoice_id)
+        # `payments` (how the invoice was paid) is sent only when asked for.
+        return self._call(self.client.v1.invoices.retrieve, invoice_id, {"expand": ["payments"]})
+
+    def invoice_for_payment_intent(self, payment_intent_id):
+        """The invoice a PaymentIntent paid, or None (API versions since 2025-03-31 no longer
+        name the invoice on the charge or the PaymentIntent)."""
+        listing = self._call(
+            self.client.v1.invoice_payments.list,
+            {"payment": {"type": "payment_intent", "payment_intent": payment_intent_id}},
+        )
+        for item in listing["data"]:
+            invoice = item.get("invoice")
+            if invoice:
+                return invoice["id"] if isinstance(invoice, dict) else invoice
+        return None
 
     def cancel_subscription(self, subscription_id):
         try:

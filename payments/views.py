@@ -37,12 +37,19 @@ def _page_context(session, **extra):
     confirmable = session.status == "open" or (
         session.status == "complete" and not session.payment.is_settled
     )
-    return {"session": session, "confirmable": confirmable, **extra}
+    return {
+        "session": session,
+        "confirmable": confirmable,
+        "timed_out": session.status == "expired" and session.lapsed_at is not None,
+        **extra,
+    }
 
 
 @require_GET
 def test_checkout(request, session_id):
-    session = _test_session(session_id)
+    # Past its expires_at the session expires now, as Stripe's would have on its own.
+    session, _response = local_checkout.lapse_if_overdue(_test_session(session_id).session_id)
+    session.payment.refresh_from_db()
     return render(request, "payments/test_checkout.html", _page_context(session))
 
 

@@ -10,7 +10,7 @@ from payments.admin_views import (
     WebhookEventInspectView,
     retry_event,
 )
-from payments.models import Payment, WebhookEvent
+from payments.models import Payment, Refund, WebhookEvent
 
 
 class PaymentViewSet(ModelViewSet):
@@ -55,7 +55,36 @@ class PaymentViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("refund/<int:pk>/", RefundView.as_view(), name="refund"),
+            path(
+                "refund/<int:pk>/month/<int:renewal_pk>/",
+                RefundView.as_view(),
+                name="refund_renewal",
+            ),
         ]
+
+
+class RefundViewSet(ModelViewSet):
+    """Every refund, so staff find the ones that failed (the money stayed with the portal)."""
+
+    model = Refund
+    name = "payment_refunds"
+    url_prefix = "payment-refunds"
+    icon = "rotate"
+    menu_label = _("Refunds")
+    inspect_view_enabled = False
+    copy_view_enabled = False
+    list_display = ["created_at", "payment", "amount_display", "status", "reason", "by_user"]
+    list_filter = ["status", "reason", "created_at"]
+    search_fields = ["stripe_refund_id", "payment__description", "note"]
+    search_backend_name = None
+    form_fields = []
+
+    @property
+    def permission_policy(self):
+        return ReadOnlyPermissionPolicy(self.model)
+
+    def get_queryset(self, request):
+        return Refund.objects.select_related("payment", "by_user")
 
 
 class WebhookEventViewSet(ModelViewSet):
@@ -101,7 +130,7 @@ class PaymentsGroup(ModelViewSetGroup):
     menu_label = _("Payments")
     menu_icon = "tag"
     menu_order = 400
-    items = (PaymentViewSet, WebhookEventViewSet)
+    items = (PaymentViewSet, RefundViewSet, WebhookEventViewSet)
 
 
 @hooks.register("register_admin_viewset")

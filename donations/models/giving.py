@@ -166,7 +166,8 @@ class EntryQuerySet(models.QuerySet):
 
 
 class DonationEntry(models.Model):
-    """Money a donation moved: the first payment, a later month, or a refund (negative).
+    """Money a donation moved: the first payment, a later month, a refund (negative), or a
+    refund that failed afterwards (positive: the money stayed).
 
     Totals are sums of these rows, never a counter: a row is written once, in the webhook's
     transaction, under a unique key, so a repeated or concurrent delivery adds nothing.
@@ -176,15 +177,18 @@ class DonationEntry(models.Model):
         PAID = "paid", _("gift")
         RENEWAL = "renewal", _("monthly gift")
         REFUND = "refund", _("refund")
+        REFUND_FAILED = "refund_failed", _("failed refund (money kept)")
 
     GIFT_KINDS = (Kind.PAID, Kind.RENEWAL)
+    # Refunds (negative) and the refunds that failed afterwards (positive again).
+    REFUND_KINDS = (Kind.REFUND, Kind.REFUND_FAILED)
 
     donation = models.ForeignKey(
         Donation, verbose_name=_("donation"), on_delete=models.PROTECT, related_name="entries"
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
-    # What makes the movement unique: the payment, the invoice's event, the refunded total.
+    # What makes the movement unique: the payment, the month's invoice, the Stripe refund.
     key = models.CharField(max_length=255, unique=True)
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
 

@@ -87,6 +87,9 @@ class FakeStripe:
             self.objects = {}
             self.idempotent = {}
             self.requests = []
+            # Answer as API versions before 2025-03-31 did (charge.invoice, invoice.subscription
+            # and invoice.payment_intent) instead of today's invoice payments and parent.
+            self.legacy_api = False
 
     def stop(self):
         self.server.shutdown()
@@ -138,6 +141,7 @@ class FakeStripe:
             return session
 
     def _charge(self, session, intent):
+        """The intent's successful charge; `session` (if any) becomes paid."""
         charge = self.put(
             {
                 "id": self.new_id("ch"),
@@ -161,12 +165,29 @@ class FakeStripe:
         session["subscription"] = subscription
         session["payment_status"] = "paid"
         session["_subscription_metadata"] = dict(session["_subscription_data_metadata"])
-        self.invoice(session, "subscription_create")
+        session["invoice"] = self.invoice(session, "subscription_create")["id"]
 
     def invoice(self, session, billing_reason):
+        """A paid invoice of the session's subscription, with its own PaymentIntent and charge,
+        which carry no portal metadata (Stripe copies none onto them)."""
+        intent = self.put(
+            {
+                "id": self.new_id("pi"),
+                "object": "payment_intent",
+                "amount": session["amount_total"],
+                "amount_received": 0,
+                "currency": session["currency"],
+                "status": "succeeded",
+                "metadata": {},
+                "latest_charge": None,
+            }
+        )
+        charge = self._charge({}, intent)
+        invoice_id = self.new_id("in")
+        charge["_legacy"] = {"invoice": invoice_id}
         return self.put(
             {
-                "id": self.new_id("in"),
+                "id": invoice_id,
                 "object": "invoice",
                 "status": "paid",
                 "billing_reason": billing_reason,
@@ -179,6 +200,26 @@ class FakeStripe:
                         "metadata": session["_subscription_metadata"],
                     },
                 },
+                "_payments": {
+                    "object": "list",
+                    "data": [
+                        {
+                            "id": self.new_id("inpay"),
+                            "object": "invoice_payment",
+                            "invoice": invoice_id,
+                            "amount_paid": session["amount_total"],
+                            "status": "paid",
+                            "payment": {"type": "payment_intent", "payment_intent": intent["id"]},
+                        }
+                    ],
+                    "has_more": False,
+                },
+                "_legacy": {
+                    "subscription": session["subscription"],
+                    "subscription_details": {"metadata": session["_subscription_metadata"]},
+                    "payment_intent": intent["id"],
+                    "charge": charge["id"],
+                },
             }
         )
 
@@ -186,11 +227,27 @@ class FakeStripe:
         with self.lock:
             return self.invoice(self.objects[session_id], "subscription_cycle")
 
+    def invoice_charge(self, invoice_id):
+        """The charge that paid an invoice (a month of a monthly gift)."""
+        intent_id = self.objects[invoice_id]["_legacy"]["payment_intent"]
+        return self.objects[self.objects[intent_id]["latest_charge"]]
+
     def expire(self, session_id):
         with self.lock:
             session = self.objects[session_id]
             session["status"] = "expired"
             return session
+
+    def fail_refund(self, refund_id, failure_reason="expired_or_canceled_card"):
+        """The card's bank sends the refund back: the charge keeps the money."""
+        with self.lock:
+            refund = self.objects[refund_id]
+            refund["status"] = "failed"
+            refund["failure_reason"] = failure_reason
+            charge = self.objects[refund["charge"]]
+            charge["amount_refunded"] -= refund["amount"]
+            charge["refunded"] = False
+            return refund
 
     def refund(self, charge_id, amount, *, reason=None, metadata=None):
         """A refund, as staff make it in Stripe's dashboard (or the API does for us)."""
@@ -215,12 +272,13 @@ class FakeStripe:
                 "currency": charge["currency"],
                 "reason": reason,
                 "status": "succeeded",
+                "failure_reason": None,
                 "metadata": metadata,
             }
         )
 
     def event(self, event_type, obj):
-        public = {k: v for k, v in obj.items() if not k.startswith("_")}
+        public = self._render(obj, {})
         return {
             "id": self.new_id("evt"),
             "object": "event",
@@ -260,9 +318,19 @@ class FakeStripe:
                     return _error(400, "Only open sessions can be expired.")
                 session["status"] = "expired"
             return 200, self._public(session)
-        match = re.fullmatch(r"/v1/(payment_intents|charges|invoices)/([^/]+)", path)
+        match = re.fullmatch(r"/v1/(payment_intents|charges|invoices|refunds)/([^/]+)", path)
         if match and method == "GET" and match[2] in self.objects:
-            return 200, self._public(self.objects[match[2]])
+            return 200, self._render(self.objects[match[2]], query)
+        if path == "/v1/invoice_payments" and method == "GET":
+            data = [
+                item
+                for o in self.objects.values()
+                if o["object"] == "invoice"
+                for item in o["_payments"]["data"]
+                if item["payment"].get("payment_intent") == query.get("payment[payment_intent]")
+            ]
+            listing = {"object": "list", "data": data, "has_more": False}
+            return 200, {**listing, "url": "/v1/invoice_payments"}
         if path == "/v1/refunds" and method == "GET":
             data = [
                 o
@@ -305,6 +373,7 @@ class FakeStripe:
             "cancel_url": form["cancel_url"],
             "payment_intent": None,
             "subscription": None,
+            "invoice": None,
             "livemode": False,
             "_payment_intent_metadata": form.get("payment_intent_data", {}).get("metadata", {}),
             "_subscription_data_metadata": form.get("subscription_data", {}).get("metadata", {}),
@@ -315,6 +384,18 @@ class FakeStripe:
     @staticmethod
     def _public(obj):
         return {k: v for k, v in obj.items() if not k.startswith("_")}
+
+    def _render(self, obj, query):
+        """The object as the API version in use shows it; `payments` only when expanded."""
+        body = self._public(obj)
+        if self.legacy_api:
+            body.update(obj.get("_legacy", {}))
+            body.pop("parent", None)
+        elif "_payments" in obj and "payments" in [
+            v for k, v in query.items() if k.startswith("expand")
+        ]:
+            body["payments"] = obj["_payments"]
+        return body
 
 
 def _error(status, message):
@@ -427,3 +508,19 @@ def effects(kind=None, reference=None):
     if reference:
         rows = [row for row in rows if row[1]["payment"] == str(reference)]
     return rows
+
+
+def monthly_gift(fake_stripe, checkout, renewals=1):
+    """A 100 ₽ monthly gift, paid, and `renewals` later months; returns (payment, invoices)."""
+    start = checkout(10_000, mode="subscription", idempotency_key="monthly-refunds")
+    session = fake_stripe.pay(start.payment.checkout_session_id)
+    first = fake_stripe.objects[session["invoice"]]
+    assert post_event(fake_stripe.event("checkout.session.completed", session)).status_code == 200
+    assert post_event(fake_stripe.event("invoice.paid", first)).status_code == 200
+    later = []
+    for _month in range(renewals):
+        invoice = fake_stripe.renew(session["id"])
+        assert post_event(fake_stripe.event("invoice.paid", invoice)).status_code == 200
+        later.append(invoice)
+    start.payment.refresh_from_db()
+    return start.payment, [first, *later]

@@ -27,6 +27,8 @@ def on_seat_payment(payment, outcome):
             "payment": outcome.reference,
             "amount_minor": outcome.amount_minor,
             "refunded_total_minor": outcome.refunded_total_minor,
+            "refund_id": outcome.refund_id,
+            "invoice_id": outcome.invoice_id,
         },
     )
     if outcome.kind == payments.EXPIRED and payment.paid_for is not None:

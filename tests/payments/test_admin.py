@@ -132,3 +132,57 @@ def test_fundraising_may_not_retry_events(fake_stripe, checkout):
     assert client.post(f"/admin/payment-events/retry/{record.pk}/").status_code in (302, 403)
     record.refresh_from_db()
     assert record.status == WebhookEvent.Status.FAILED
+
+
+def test_staff_refund_one_later_month_in_the_admin(fake_stripe, checkout):
+    from payments.models import Renewal
+    from tests.payments.conftest import monthly_gift
+
+    payment, _invoices = monthly_gift(fake_stripe, checkout, renewals=2)
+    older, newer = Renewal.objects.order_by("paid_at", "pk")
+    client, user = staff_client("Fundraising")
+    page = client.get(f"/admin/payments/inspect/{payment.pk}/").content.decode()
+    month_url = f"/admin/payments/refund/{payment.pk}/month/{newer.pk}/"
+    assert month_url in page
+    assert f"/admin/payments/refund/{payment.pk}/month/{older.pk}/" in page
+
+    form = client.get(month_url)
+    assert form.context["form"].initial["amount"] == 100
+    token = form.context["form"].initial["token"]
+    too_much = {"amount": "100.01", "reason": "duplicate", "token": token}
+    refused = client.post(month_url, too_much)
+    assert refused.status_code == 200
+    assert "не больше 100" in str(refused.context["form"].errors["amount"])
+    data = {"amount": "25.50", "reason": "requested_by_customer", "note": "Moved", "token": token}
+    assert client.post(month_url, data).status_code == 302
+    assert client.post(month_url, data).status_code == 302  # the same form sent twice
+
+    newer.refresh_from_db()
+    older.refresh_from_db()
+    assert (newer.refunded_minor, older.refunded_minor) == (2_550, 0)
+    refund = Refund.objects.get()
+    assert (refund.renewal, refund.by_user, refund.note) == (newer, user, "Moved")
+    assert len(fake_stripe.calls("POST", "/v1/refunds")) == 1
+
+
+def test_a_failed_refund_is_shown_as_failed(fake_stripe, paid):
+    client, _user = staff_client("Tourism desk")
+    data = {"amount": "300", "reason": "requested_by_customer", "token": "t-failed"}
+    client.post(f"/admin/payments/refund/{paid.pk}/", data)
+    refund = Refund.objects.get()
+    failed = fake_stripe.fail_refund(refund.stripe_refund_id, "lost_or_stolen_card")
+    assert post_event(fake_stripe.event("charge.refund.updated", failed)).status_code == 200
+
+    page = client.get(f"/admin/payments/inspect/{paid.pk}/").content.decode()
+    assert "payments-refund--failed" in page
+    assert "не прошёл: деньги не вернулись" in page
+    assert "lost_or_stolen_card" in page
+    listing = client.get("/admin/payment-refunds/", {"status": "failed"})
+    assert listing.status_code == 200
+    assert "300\xa0₽" in listing.content.decode()
+    assert (
+        client.get("/admin/payment-refunds/", {"status": "succeeded"})
+        .content.decode()
+        .count("300\xa0₽")
+        == 0
+    )

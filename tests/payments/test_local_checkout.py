@@ -131,3 +131,102 @@ def test_a_failed_confirmation_can_be_completed_again(test_checkout):
     test_checkout.payment.refresh_from_db()
     assert test_checkout.payment.status == Payment.Status.PAID
     assert len(effects("paid")) == 1
+
+
+def overdue(start):
+    """Time passes: the session's expires_at is behind us."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from payments.models import TestCheckoutSession
+
+    TestCheckoutSession.objects.filter(payment=start.payment).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        ("ru", "Время на оплату истекло"),
+        ("en", "The time for this payment ran out"),
+        ("zh-hans", "付款时间已到"),
+    ],
+)
+def test_opening_an_expired_session_expires_it_through_the_webhook(
+    test_checkout, seat, language, told
+):
+    overdue(test_checkout)
+    path = test_checkout.url.replace("/ru/", f"/{language}/", 1)
+    response = Client().get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert told in html
+    assert "Complete the test payment" not in html and "/complete/" not in html
+    test_checkout.payment.refresh_from_db()
+    assert test_checkout.payment.status == Payment.Status.EXPIRED
+    record = WebhookEvent.objects.get()
+    # Signed with the test checkout's secret and checked by the production webhook.
+    assert (record.type, record.source, record.status) == (
+        "checkout.session.expired",
+        "test",
+        WebhookEvent.Status.PROCESSED,
+    )
+    assert [kind for kind, _payload in effects()] == ["expired"]
+    assert not Group.objects.filter(pk=seat.pk).exists()  # the hold is released
+    Client().get(path)  # opening it again sends nothing more
+    assert WebhookEvent.objects.count() == 1
+
+
+def test_pressing_pay_after_the_time_ran_out_pays_nothing(test_checkout):
+    client = Client()
+    assert "/complete/" in client.get(test_checkout.url).content.decode()  # still open
+    overdue(test_checkout)
+    response = client.post(f"{test_checkout.url}complete/")
+    assert response.status_code == 409
+    assert "Время на оплату истекло" in response.content.decode()
+    test_checkout.payment.refresh_from_db()
+    assert test_checkout.payment.status == Payment.Status.EXPIRED
+    assert [kind for kind, _payload in effects()] == ["expired"]
+    assert WebhookEvent.objects.get().type == "checkout.session.expired"
+    assert client.post(f"{test_checkout.url}complete/").status_code == 409
+    assert effects("paid") == []
+
+
+def test_a_cancelled_session_does_not_say_the_time_ran_out(test_checkout):
+    Client().post(f"{test_checkout.url}cancel/")
+    html = Client().get(test_checkout.url).content.decode()
+    assert "Время на оплату истекло" not in html
+    assert "Тестовый платёж истёк или отменён" in html
+
+
+def test_an_expiry_that_failed_is_sent_again_when_the_page_is_opened(test_checkout):
+    from tests.payments import purposes
+
+    overdue(test_checkout)
+    purposes.failing["on"] = True
+    Client().get(test_checkout.url)
+    test_checkout.payment.refresh_from_db()
+    assert test_checkout.payment.status == Payment.Status.OPEN
+    purposes.failing["on"] = False
+    Client().get(test_checkout.url)
+    test_checkout.payment.refresh_from_db()
+    assert test_checkout.payment.status == Payment.Status.EXPIRED
+    assert len(effects("expired")) == 1
+
+
+def test_a_monthly_test_payment_can_be_refunded_by_staff(
+    demo_checkout, checkout, django_capture_on_commit_callbacks
+):
+    start = checkout(10_000, mode="subscription", idempotency_key="monthly-test", language="ru")
+    Client().post(f"{start.url}complete/")
+    payment = Payment.objects.get()
+    assert payment.status == Payment.Status.PAID
+    assert payment.payment_intent_id  # learnt from the session's first invoice
+    with django_capture_on_commit_callbacks(execute=True):
+        payments.refund(payment, 4_000)
+    payment.refresh_from_db()
+    assert (payment.status, payment.refunded_minor) == (Payment.Status.PARTIALLY_REFUNDED, 4_000)
+    assert WebhookEvent.objects.filter(type="charge.refunded", status="processed").count() == 1
+    assert [kind for kind, _payload in effects()] == ["paid", "refunded"]

@@ -66,7 +66,13 @@ def test_completed_session_marks_the_payment_paid_and_tells_the_handler(fake_str
     assert effects(reference=payment.reference) == [
         (
             "paid",
-            {"payment": str(payment.reference), "amount_minor": 150_000, "refunded_total_minor": 0},
+            {
+                "payment": str(payment.reference),
+                "amount_minor": 150_000,
+                "refunded_total_minor": 0,
+                "refund_id": "",
+                "invoice_id": "",
+            },
         )
     ]
     record = WebhookEvent.objects.get()
