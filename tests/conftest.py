@@ -26,6 +26,24 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_session_left_on_the_test_database(django_db_setup, django_db_blocker):
+    """On PostgreSQL, ends the test database's other sessions before it is dropped.
+
+    Threads that ran ORM code for async tests keep their connections, and a server process's
+    session may still be closing; either would stop DROP DATABASE ("being accessed by other
+    users") and leave the database behind.
+    """
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Files written by a test go to its own folder, never to the project's."""
