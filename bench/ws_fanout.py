@@ -7,7 +7,9 @@ Starts a private redis-server, two uvicorn processes of the portal on a scratch 
 connects the clients (half to each server, all following "feed"), publishes M events from this
 process through live.publish() (database, commit, channel layer) and measures, for each channel
 layer: the share of (client, event) pairs delivered, the latency from the publish call to the
-client's receipt (p50, p99, max), and the servers' memory per connection (RSS growth / clients).
+client's receipt (p50, p99, max), the servers' memory per connection (RSS growth / clients),
+and the CPU time each event cost each server and this process (clients and publisher), with
+the load average when the events began (other work on the machine counts).
 --write puts the figures into docs/benchmarks.md between the ws_fanout markers.
 """
 
@@ -45,6 +47,12 @@ def rss_kib(pid):
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+def cpu_seconds(pid):
+    """User and system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_for_port(port, process, seconds=60):
@@ -97,26 +105,79 @@ class Run:
         self.processes = []
 
 
-async def client(url, origin, since, received, ready, go):
-    import websockets
+class Client(asyncio.Protocol):
+    """One WebSocket client of /ws/live/ on the sans-I/O protocol of `websockets`.
 
-    async with websockets.connect(url, origin=origin, open_timeout=60, max_queue=None) as ws:
-        await ws.send(json.dumps({"type": "subscribe", "topics": ["feed"], "since": since}))
-        while json.loads(await ws.recv())["type"] != "subscribed":
-            pass
-        ready()
-        while True:
-            raw = await ws.recv()
-            now = time.time()
-            message = json.loads(raw)
-            if message["type"] == "heartbeat":
-                await ws.send('{"type":"pong"}')
-            elif message["type"] == "event" and message["event"]["kind"] == "bench.tick":
-                payload = message["event"]["payload"]
-                if payload["n"] >= 0:
-                    received.append((payload["n"], now - payload["sent_at"]))
-            if go.is_set() and len(received) >= go.expected:
-                return
+    The clients are the instrument, not the thing measured: a coroutine per socket (the
+    `websockets` asyncio client) cost this process about as much CPU per message as a server
+    spends, and on two cores that time was added to every latency. A protocol object per
+    socket reads each frame where it arrives. The receipt time is taken when the frame's bytes
+    arrive; the JSON is parsed after the run.
+    """
+
+    def __init__(self, url, origin, since, state):
+        from websockets.client import ClientProtocol
+        from websockets.uri import parse_uri
+
+        self.protocol = ClientProtocol(parse_uri(url), origin=origin, max_size=None)
+        self.since = since
+        self.state = state
+        self.ticks = []  # (frame text, receipt time)
+        self.subscribed = asyncio.get_running_loop().create_future()
+        self.transport = None
+
+    def connection_made(self, transport):
+        self.transport = transport
+        self.protocol.send_request(self.protocol.connect())
+        self._flush()
+
+    def data_received(self, data):
+        from websockets.frames import Opcode
+        from websockets.http11 import Response
+
+        now = time.time()
+        self.protocol.receive_data(data)
+        for event in self.protocol.events_received():
+            if isinstance(event, Response):
+                if event.status_code != 101:
+                    self._fail(RuntimeError(f"handshake answered {event.status_code}"))
+                    return
+                subscribe = {"type": "subscribe", "topics": ["feed"], "since": self.since}
+                self.protocol.send_text(json.dumps(subscribe).encode())
+            elif event.opcode is Opcode.TEXT:
+                self._text(event.data, now)
+        self._flush()
+
+    def _text(self, data, now):
+        if data.startswith(b'{"type":"heartbeat"'):
+            self.protocol.send_text(b'{"type":"pong"}')
+        elif data.startswith(b'{"type": "subscribed"'):
+            if not self.subscribed.done():
+                self.subscribed.set_result(None)
+        elif b'"bench.tick"' in data:
+            self.ticks.append((data, now))
+            self.state.ticks += 1
+
+    def _flush(self):
+        output = self.protocol.data_to_send()
+        if output and not self.transport.is_closing():
+            self.transport.write(b"".join(output))
+
+    def _fail(self, error):
+        if not self.subscribed.done():
+            self.subscribed.set_exception(error)
+        self.transport.close()
+
+    def connection_lost(self, exc):
+        self.state.closed += 1
+        self._fail(exc or RuntimeError("the server closed the connection"))
+
+    def latencies(self):
+        """(n, seconds from publish to receipt) of each counted event this client got."""
+        for data, now in self.ticks:
+            payload = json.loads(data)["event"]["payload"]
+            if payload["n"] >= 0:
+                yield payload["n"], now - payload["sent_at"]
 
 
 def publish_tick(n):
@@ -135,42 +196,25 @@ async def measure(run, layer_name, servers):
 
     since = await sync_to_async(latest_id)()
     base_rss = [rss_kib(process.pid) for process, _port in servers]
-    received_by_client = [[] for _ in range(args.clients)]
-    connected = 0
-    all_ready = asyncio.Event()
-    go = asyncio.Event()
-    go.expected = args.events
-
-    def ready():
-        nonlocal connected
-        connected += 1
-        if connected == args.clients:
-            all_ready.set()
-
+    state = argparse.Namespace(ticks=0, closed=0)
+    loop = asyncio.get_running_loop()
     gate = asyncio.Semaphore(100)  # connect in waves, as visitors arrive, not all at once
 
     async def one(index):
         _process, port = servers[index % len(servers)]
         async with gate:
-            pass
-        await client(
-            f"ws://127.0.0.1:{port}/ws/live/",
-            f"http://127.0.0.1:{port}",
-            since,
-            received_by_client[index],
-            ready,
-            go,
-        )
+            _transport, client = await loop.create_connection(
+                lambda: Client(
+                    f"ws://127.0.0.1:{port}/ws/live/", f"http://127.0.0.1:{port}", since, state
+                ),
+                "127.0.0.1",
+                port,
+            )
+            await asyncio.wait_for(client.subscribed, timeout=60)
+        return client
 
-    tasks = [asyncio.create_task(one(index)) for index in range(args.clients)]
     started = time.monotonic()
-    waiting = asyncio.create_task(all_ready.wait())
-    await asyncio.wait([waiting, *tasks], timeout=300, return_when=asyncio.FIRST_COMPLETED)
-    if not all_ready.is_set():
-        failed = [task for task in tasks if task.done() and task.exception()]
-        raise RuntimeError(f"{connected} of {args.clients} clients connected") from (
-            failed[0].exception() if failed else None
-        )
+    clients = await asyncio.gather(*(one(index) for index in range(args.clients)))
     connect_seconds = time.monotonic() - started
     await asyncio.sleep(2)  # let the servers settle before reading their memory
     per_connection_kib = statistics.mean(
@@ -180,16 +224,32 @@ async def measure(run, layer_name, servers):
     # One event first, not counted: the publisher's database and Redis connections open here.
     await asyncio.to_thread(publish_tick, -1)
     await asyncio.sleep(1)
-    go.set()
+    state.ticks = 0
+    expected = args.clients * args.events
+    cpu_before = [cpu_seconds(process.pid) for process, _port in servers]
+    own_before = resource.getrusage(resource.RUSAGE_SELF)
+    load_before = os.getloadavg()[0]
     for n in range(args.events):
         await asyncio.to_thread(publish_tick, n)
         await asyncio.sleep(args.interval)
-    _done, pending = await asyncio.wait(tasks, timeout=10)
-    for task in pending:
-        task.cancel()
+    deadline = time.monotonic() + 10
+    while state.ticks < expected and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    server_cpu = [
+        cpu_seconds(process.pid) - before
+        for (process, _port), before in zip(servers, cpu_before, strict=True)
+    ]
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    own_cpu = (own.ru_utime + own.ru_stime) - (own_before.ru_utime + own_before.ru_stime)
+    received_by_client = [list(client.latencies()) for client in clients]
+    for client in clients:
+        client.transport.close()
     latencies = sorted(latency for received in received_by_client for _n, latency in received)
     delivered = sum(len({n for n, _ in received}) for received in received_by_client)
-    expected = args.clients * args.events
+    slowest = {}
+    for received in received_by_client:
+        for n, latency in received:
+            slowest[n] = max(slowest.get(n, 0), latency)
 
     def quantile(q):
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
@@ -204,6 +264,12 @@ async def measure(run, layer_name, servers):
         "max": latencies[-1] * 1000 if latencies else float("nan"),
         "kib_per_connection": per_connection_kib,
         "connect_seconds": connect_seconds,
+        # CPU per event: each server process, and the clients with the publisher (this process).
+        "server_cpu_ms_per_event": [seconds * 1000 / args.events for seconds in server_cpu],
+        "client_cpu_ms_per_event": own_cpu * 1000 / args.events,
+        "load_average": load_before,
+        # The slowest receipt of each event: tells one late event from a slow fan-out.
+        "max_ms_by_event": [round(slowest[n] * 1000) for n in sorted(slowest)],
     }
 
 
@@ -231,6 +297,8 @@ def bench_layer(run, layer_name):
                 "off",
                 "--ws-per-message-deflate",
                 "true" if run.args.deflate else "false",
+                "--ws-max-size",
+                "65536",
             ],
             env=env,
             port=port,
@@ -281,16 +349,20 @@ def table(results, command):
         "",
         f"{machine()}. The clients, both uvicorn servers, Redis and the publisher share the "
         "machine. Latency is from the live.publish() call (database insert and commit included) "
-        "to the client's receipt.",
+        "to the client's receipt. CPU is per event: each server's (1,000 sockets each at 2,000 "
+        "clients), and the bench process's (all clients and the publisher).",
         "",
         "| channel layer | clients | events | delivered | p50 ms | p99 ms | max ms "
-        "| server KiB per connection |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| server KiB per connection | server CPU ms per event | bench CPU ms per event "
+        "| load average |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        server_cpu = " / ".join(f"{ms:.0f}" for ms in r["server_cpu_ms_per_event"])
         lines.append(
             f"| {LAYERS[r['layer']]} | {r['clients']} | {r['events']} | {r['delivered']:.2%} | "
-            f"{r['p50']:.0f} | {r['p99']:.0f} | {r['max']:.0f} | {r['kib_per_connection']:.0f} |"
+            f"{r['p50']:.0f} | {r['p99']:.0f} | {r['max']:.0f} | {r['kib_per_connection']:.0f} | "
+            f"{server_cpu} | {r['client_cpu_ms_per_event']:.0f} | {r['load_average']:.1f} |"
         )
     return "\n".join(lines)
 

@@ -31,6 +31,12 @@ def replay_limit():
     return _get("LIVE_REPLAY_LIMIT", 100)
 
 
+def send_backlog():
+    """Frames that may wait for a client that reads slowly; one more closes it (1013: it
+    reconnects and resumes after its last id). Always room for a whole replay."""
+    return max(_get("LIVE_SEND_BACKLOG", 200), replay_limit() + 2)
+
+
 def layer_check_seconds():
     return _get("LIVE_LAYER_CHECK_SECONDS", 1.0)
 

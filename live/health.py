@@ -77,10 +77,16 @@ class LayerWatch:
                     )
                 self.down = True
                 for consumer in list(self.consumers):
-                    await consumer.close_unavailable()
+                    consumer.close_unavailable()
             else:
                 if self.down:
                     logger.warning("channel layer available again")
+                if self.failures:
+                    # A restarted Redis forgot the hub's group memberships (RedisChannelLayer
+                    # keeps them in Redis): join again.
+                    from live.hub import hub_for
+
+                    await hub_for(self.layer).rejoin()
                 self.down = False
                 self.failures = 0
 

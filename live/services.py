@@ -74,7 +74,7 @@ def broadcast(event):
         return
     async_to_sync(layer.group_send)(
         group_name(event.topic),
-        {"type": "live.event", "id": event.pk, "text": event_text(event)},
+        {"type": "live.event", "topic": event.topic, "id": event.pk, "text": event_text(event)},
     )
 
 
