@@ -9,13 +9,17 @@ confirmed bookings and holds that have not expired. No counter, so nothing can d
 
 import csv
 import datetime
+import functools
 import io
 import logging
+import threading
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core import signing
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,9 +29,10 @@ from django.utils.translation import ngettext
 import live
 import payments
 from tourism import conf
-from tourism.models import Booking, GroupRequest, Slot, WaitingListEntry
+from tourism.models import Booking, GroupRequest, Slot, TourPage, WaitingListEntry
 from tourism.models.bookings import PARTY_CATEGORIES
 from tourism.models.slots import taking_places
+from tourism.prepared import Placeholder, PreparedQuery
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +41,9 @@ PURPOSE = "booking"
 PAYMENT_LIMITS = {"RUB": (100, 100_000_000)}
 MANAGE_SALT = "tourism.booking.manage"
 MAX_PER_CATEGORY = 50
+# A hold this close to the full hold duration is as long as the checkout (payments pads the
+# checkout's expiry by 5 s): it is not extended when its holder starts paying.
+FRESH_HOLD_SLACK = datetime.timedelta(seconds=5)
 
 
 class BookingError(Exception):
@@ -101,9 +109,115 @@ def places_taken(slot, now=None):
     )["total"]
 
 
-def _lock_slot(slot_id):
-    """The slot row, locked until the transaction ends: the one gate to its places."""
-    return Slot.objects.select_for_update(of=("self",)).select_related("tour").get(pk=slot_id)
+def _taken_subquery(now):
+    """Places taken on the outer query's slot, as a subquery (no GROUP BY over the slot)."""
+    taken = (
+        Booking.objects.filter(taking_places(now), slot=OuterRef("pk"))
+        .order_by()
+        .values("slot")
+        .annotate(total=Sum("places"))
+        .values("total")
+    )
+    return Coalesce(Subquery(taken), 0)
+
+
+def _slot_read_query(slot_id, submission_key, now):
+    return (
+        Slot.objects.select_related("tour")
+        .only(*_booking_fields())
+        .annotate(
+            taken=_taken_subquery(now),
+            submitted=Exists(Booking.objects.filter(submission_key=submission_key)),
+        )
+        .filter(pk=slot_id)
+        .order_by()
+    )
+
+
+_SLOT_ID = Placeholder(2_000_000_011, Slot._meta.pk)
+
+# Compiled once (tourism.prepared): in a booking rush this read is what most attempts cost,
+# and the lock below is held by one attempt at a time.
+_SLOT_READ = PreparedQuery(
+    _slot_read_query,
+    slot_id=_SLOT_ID,
+    submission_key=Placeholder(
+        uuid.UUID("5107f0b0-0000-4000-8000-00000000b00c"),
+        Booking._meta.get_field("submission_key"),
+    ),
+    now=Placeholder(
+        datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC),
+        Booking._meta.get_field("hold_expires_at"),
+    ),
+)
+_SLOT_LOCK = PreparedQuery(
+    lambda slot_id: Slot.objects.select_for_update(of=("self",)).only("pk").filter(pk=slot_id),
+    slot_id=_SLOT_ID,
+)
+
+
+def _read_slot(slot_id, submission_key=None, now=None):
+    """The slot with `taken` and `submitted` (below), whether its tour is live or not."""
+    return _SLOT_READ.first(
+        slot_id=slot_id,
+        # Without a key, one that no booking has: the query's SQL stays the same.
+        submission_key=submission_key or uuid.uuid4(),
+        now=now or timezone.now(),
+    )
+
+
+def slot_for_booking(slot_id, submission_key=None, now=None):
+    """The slot a booking form is sent to, with what its pages show of the tour, in one query.
+
+    Annotated with `taken` (places taken now) and `submitted` (this form's submission has
+    already made a booking). One statement reads one snapshot: if a twin submission took the
+    last place, the same read that finds the date full also finds the twin's booking.
+    Raises Slot.DoesNotExist for an unknown date or a tour that is not live.
+    """
+    slot = _read_slot(slot_id, submission_key, now)
+    if slot is None or not slot.tour.live:
+        raise Slot.DoesNotExist(f"no bookable tour date {slot_id}")
+    return slot
+
+
+@functools.cache
+def _booking_fields():
+    """The slot and what the booking pages and form read of its tour. A tour page row has
+    ~90 columns (every field in three languages); selecting them all made the refusal's one
+    query cost more than the rest of the request. Any other field still loads when read."""
+    tour_fields = [
+        f"tour__{field.name}"
+        for field in TourPage._meta.concrete_fields
+        if field.name.startswith(("title", "url_path", "meeting_point"))
+    ]
+    slot_fields = [field.name for field in Slot._meta.concrete_fields]
+    return (
+        *slot_fields,
+        *tour_fields,
+        "tour__live",
+        "tour__minimum_age",
+        "tour__duration_minutes",
+    )
+
+
+def refused_at_once(slot, now=None):
+    """Whether a booking attempt on `slot` (from slot_for_booking) is refused as fully booked
+    without queueing for the slot's lock: the date is bookable, no place is left, and this
+    submission has made no booking. A refusal is never wrong: places only come free later.
+    """
+    return not slot.submitted and slot.remaining <= 0 and slot.bookable_state(now) is None
+
+
+def _lock_slot(slot_id, *, lean=False):
+    """The slot row, locked until the transaction ends: the one gate to its places.
+
+    `lean`: with only what the booking pages read of the tour (_booking_fields), for the
+    booking path, where the whole tour page row (~90 columns) was a third of the lock's cost.
+    """
+    slots = Slot.objects.select_for_update(of=("self",)).select_related("tour")
+    if lean:
+        slots = slots.only(*_booking_fields())
+    return slots.get(pk=slot_id)
 
 
 def availability_label(remaining, bookable=True):
@@ -116,10 +230,15 @@ def availability_label(remaining, bookable=True):
     }
 
 
-def publish_availability(slot, now=None):
-    """Tells open tour pages how many places are left (stored now, sent after commit)."""
+def publish_availability(slot, now=None, *, taken=None):
+    """Tells open tour pages how many places are left (stored now, sent after commit).
+
+    `taken` may be given by a caller that has just counted it under the slot's lock.
+    """
     now = now or timezone.now()
-    remaining = max(slot.capacity - places_taken(slot, now), 0)
+    if taken is None:
+        taken = places_taken(slot, now)
+    remaining = max(slot.capacity - taken, 0)
     bookable = slot.bookable_state(now) is None
     localized = {}
     for code in ("ru", "en", "zh-hans"):
@@ -197,30 +316,72 @@ def hold_places(slot_id, party, contact, *, submission_key=None, now=None):
     The same submission key (a form sent twice) returns the booking made the first time.
     Raises BookingError, taking nothing, when the slot cannot take this party now.
     """
-    if submission_key:
-        existing = Booking.objects.filter(submission_key=submission_key).first()
-        if existing:
-            return existing, False
     now = now or timezone.now()
-    # A date already full is refused without queueing for its lock: in a rush, most attempts
-    # end here. Places only come free later (expiry, cancelling), so a refusal is never wrong.
-    unlocked = Slot.objects.filter(pk=slot_id).values("capacity").first()
-    if unlocked is not None:
-        taken = Booking.objects.filter(taking_places(now), slot_id=slot_id).aggregate(
-            total=Coalesce(Sum("places"), 0)
-        )["total"]
-        if unlocked["capacity"] - taken < max(party.size, 1):
-            raise _full(unlocked["capacity"] - taken)
+    # One read before queueing for the lock: the twin submission's booking, and a date already
+    # full, which is refused at once (in a rush, most attempts end here). Places only come
+    # free later (expiry, cancelling), so a refusal is never wrong.
+    answer = _answer_before_lock(slot_id, party, submission_key, now)
+    if answer is not None:
+        return answer
+    with _queue_for_lock(slot_id) as waited:
+        if waited:  # places may have gone while this attempt queued
+            answer = _answer_before_lock(slot_id, party, submission_key, now)
+            if answer is not None:
+                return answer
+        return _hold_under_lock(slot_id, party, contact, submission_key, now)
+
+
+def _answer_before_lock(slot_id, party, submission_key, now):
+    """(booking, False) for a twin submission; raises BookingError for a date already full;
+    None when the attempt must go on to the lock."""
+    seen = _read_slot(slot_id, submission_key, now)
+    if seen is None:
+        return None  # not open to visitors: the locked read says why
+    if seen.submitted:
+        return Booking.objects.get(submission_key=submission_key), False
+    if seen.capacity - seen.taken < max(party.size, 1):
+        raise _full(seen.capacity - seen.taken)
+    return None
+
+
+# One attempt per process at a time queues for a date's row lock (dates striped over the
+# locks). In a rush, attempts that queued on the row lock held it in turn only to find the date
+# full, each a few round trips while hundreds of threads shared the process's GIL; queued here
+# instead, they read again when their turn comes and most are refused without the row lock.
+# The row lock is still what keeps the count right, across processes.
+_LOCK_QUEUES = [threading.Lock() for _ in range(64)]
+
+
+@contextmanager
+def _queue_for_lock(slot_id):
+    """Yields whether the attempt had to wait. Inside an outer transaction (which may already
+    hold the row lock) the queue is skipped: waiting here then could deadlock."""
+    if transaction.get_connection().in_atomic_block:
+        yield False
+        return
+    queue = _LOCK_QUEUES[slot_id % len(_LOCK_QUEUES)]
+    waited = not queue.acquire(blocking=False)
+    if waited:
+        queue.acquire()
+    try:
+        yield waited
+    finally:
+        queue.release()
+
+
+def _hold_under_lock(slot_id, party, contact, submission_key, now):
     with transaction.atomic():
-        slot = _lock_slot(slot_id)
-        if submission_key:
-            # A twin submission may have committed while this one waited for the lock.
-            existing = Booking.objects.filter(submission_key=submission_key).first()
-            if existing:
-                return existing, False
+        if _SLOT_LOCK.first(slot_id=slot_id) is None:
+            raise Slot.DoesNotExist(f"no tour date {slot_id}")
+        # Counted by a statement of its own once the lock is granted, so that it sees every
+        # booking committed while this attempt waited (one statement reads one snapshot).
+        slot = _read_slot(slot_id, submission_key, now)
+        if slot.submitted:  # a twin submission committed while this one waited
+            return Booking.objects.get(submission_key=submission_key), False
         slot_problem(slot, now)
         validate_party(slot, party)
-        remaining = slot.capacity - places_taken(slot, now)
+        taken = slot.taken
+        remaining = slot.capacity - taken
         if party.size > remaining:
             raise _full(remaining)
         amount = party.price_minor(slot)
@@ -234,14 +395,12 @@ def hold_places(slot_id, party, contact, *, submission_key=None, now=None):
             phone=contact.phone,
             language=contact.language,
             consent_at=now,
+            hold_expires_at=now + conf.hold_duration() if amount else None,
             **party.as_fields(),
         )
         if amount == 0:
             _confirm(booking, now)
-        else:
-            booking.hold_expires_at = now + conf.hold_duration()
-            booking.save(update_fields=["hold_expires_at"])
-        publish_availability(slot, now)
+        publish_availability(slot, now, taken=taken + party.size)
     return booking, True
 
 
@@ -271,23 +430,29 @@ def booking_description(booking):
 def start_payment(booking, *, success_url, cancel_url, now=None):
     """Opens the checkout for a held booking; returns the URL to send the visitor to.
 
-    A waiting-list hold with less than the checkout's 30 minutes left is extended to 30
-    minutes when its holder starts paying: Stripe Checkout cannot expire sooner.
+    A hold with less than the checkout's 30 minutes left (a waiting-list offer) is extended to
+    30 minutes when its holder starts paying: Stripe Checkout cannot expire sooner. A hold
+    made a moment ago needs no extension (payments pads the checkout by seconds), so nothing
+    is written and the slot is not locked a second time: in a rush every held place went
+    through the slot's lock twice.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        _lock_slot(booking.slot_id)
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("slot__tour")
-            .get(pk=booking.pk)
-        )
-        if booking.status != Booking.Status.HELD or booking.hold_expires_at <= now:
-            raise BookingError("not_held", _("These places are no longer held for you."))
-        minimum = now + conf.hold_duration()
-        if booking.hold_expires_at < minimum:
-            booking.hold_expires_at = minimum
-            booking.save(update_fields=["hold_expires_at", "updated_at"])
+    minimum = now + conf.hold_duration()
+    booking.refresh_from_db(fields=["status", "hold_expires_at", "payment"])
+    if booking.status != Booking.Status.HELD or booking.hold_expires_at <= now:
+        raise BookingError("not_held", _("These places are no longer held for you."))
+    if booking.hold_expires_at < minimum - FRESH_HOLD_SLACK:
+        with transaction.atomic():
+            slot = _lock_slot(booking.slot_id, lean=True)
+            booking = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
+            booking.slot = slot
+            if booking.status != Booking.Status.HELD or booking.hold_expires_at <= now:
+                raise BookingError("not_held", _("These places are no longer held for you."))
+            if booking.hold_expires_at < minimum:
+                booking.hold_expires_at = minimum
+                Booking.objects.filter(pk=booking.pk).update(
+                    hold_expires_at=minimum, updated_at=now
+                )
     try:
         start = payments.start_checkout(
             PURPOSE,
@@ -349,7 +514,8 @@ def on_booking_payment(payment, outcome):
             _expire(booking, now)
             offer_freed_places(slot, now)
             publish_availability(slot, now)
-    elif outcome.kind == payments.REFUNDED:
+    elif outcome.kind in (payments.REFUNDED, payments.REFUND_FAILED):
+        # What stands refunded of the charge: a failed refund lowers it again.
         Booking.objects.filter(pk=booking.pk).update(
             refunded_minor=min(outcome.refunded_total_minor, booking.amount_minor)
         )

@@ -1,10 +1,12 @@
 """Visitors' booking pages: views parse the form, call one service, render."""
 
+import uuid
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import payments
@@ -37,9 +39,53 @@ def _go_to_checkout(request, booking):
     return redirect(url)
 
 
+def _submission_key(data):
+    try:
+        return uuid.UUID(data.get("submission_key", ""))
+    except ValueError:
+        return None
+
+
+# Each page rendered once, keyed by everything it shows (so never stale); a small bound.
+_FULLY_BOOKED_PAGES = {}
+
+
+def _fully_booked(slot):
+    """The answer to an attempt on a full date: a small page of its own, not the booking page
+    again. In a rush most attempts end here, so it costs the one read and a lookup."""
+    tour = slot.tour
+    tour_url = tour.url
+    shown = (
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        slot.pk,
+        slot.starts_at,
+        slot.guide_language,
+        tour.title,
+        tour.meeting_point,
+        tour_url,
+    )
+    html = _FULLY_BOOKED_PAGES.get(shown)
+    if html is None:
+        if len(_FULLY_BOOKED_PAGES) >= 256:
+            _FULLY_BOOKED_PAGES.clear()
+        html = _FULLY_BOOKED_PAGES[shown] = render_to_string(
+            "tourism/fully_booked.html", {"slot": slot, "tour": tour, "tour_url": tour_url}
+        )
+    return HttpResponse(html, status=409)
+
+
 @require_http_methods(["GET", "POST"])
 def book(request, slot_id):
-    slot = _slot(slot_id)
+    if request.method == "POST":
+        try:
+            slot = services.slot_for_booking(slot_id, _submission_key(request.POST))
+        except Slot.DoesNotExist:
+            raise Http404 from None
+        if services.refused_at_once(slot):
+            return _fully_booked(slot)
+    else:
+        slot = _slot(slot_id)
     problem = slot.bookable_state()
     status = 200
     form = BookingForm(slot, request.POST or None)
@@ -67,6 +113,8 @@ def book(request, slot_id):
                         services.release_hold(booking)
                     raise
             except BookingError as exc:
+                if exc.code == "full":
+                    return _fully_booked(slot)
                 form.add_error(None, exc.message)
                 status = exc.status
                 if exc.remaining is not None:  # what the refusal saw, not what the page read

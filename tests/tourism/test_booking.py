@@ -54,6 +54,38 @@ def test_the_checkout_expires_with_the_hold(slot):
     assert session.expires_at == booking.payment.expires_at
 
 
+def test_a_fresh_hold_opens_its_checkout_as_it_is(slot):
+    booking = book(slot)
+    held_until = booking.hold_expires_at
+    open_checkout(booking)
+    booking.refresh_from_db()
+    assert booking.hold_expires_at == held_until
+    assert booking.payment.expires_at >= held_until
+
+
+def test_a_short_hold_is_extended_to_the_checkouts_30_minutes_when_paying(slot):
+    booking = book(slot)
+    Booking.objects.filter(pk=booking.pk).update(
+        hold_expires_at=timezone.now() + datetime.timedelta(minutes=10)
+    )
+    before = timezone.now()
+    open_checkout(booking)
+    booking.refresh_from_db()
+    assert booking.hold_expires_at >= before + datetime.timedelta(minutes=30)
+    assert booking.payment.expires_at >= booking.hold_expires_at
+
+
+def test_a_lapsed_hold_cannot_be_paid(slot):
+    booking = book(slot)
+    Booking.objects.filter(pk=booking.pk).update(
+        hold_expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    with pytest.raises(BookingError) as refused:
+        open_checkout(booking)
+    assert refused.value.code == "not_held"
+    assert not Payment.objects.exists()
+
+
 def test_an_expired_hold_frees_its_places_at_once(slot):
     first = book(slot, adults=8)
     with pytest.raises(BookingError) as full:

@@ -1,9 +1,14 @@
 """Many visitors try to book the last places of one date at the same moment."""
 
+import asyncio
+import re
 import threading
+import uuid
+from contextlib import nullcontext
 
+import httpx
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from tourism import services
 from tourism.models import Booking
@@ -24,7 +29,16 @@ def tour(live_db):
     return build_tours(build_site_tree().home)[1]
 
 
-def test_concurrent_attempts_never_take_more_than_the_capacity(race_slot):
+@pytest.fixture(params=["queued", "straight to the row lock"])
+def lock_queue(request, monkeypatch):
+    """With the process's queue for the row lock, and without it: then all 40 threads wait on
+    the database's row lock at once, as attempts from many server processes would."""
+    if request.param != "queued":
+        monkeypatch.setattr(services, "_queue_for_lock", lambda slot_id: nullcontext(False))
+    return request.param
+
+
+def test_concurrent_attempts_never_take_more_than_the_capacity(race_slot, lock_queue):
     attempts = 40
     start = threading.Barrier(attempts)
     outcomes = []
@@ -57,3 +71,67 @@ def test_concurrent_attempts_never_take_more_than_the_capacity(race_slot):
     taken = sum(b.places for b in Booking.objects.filter(status=Booking.Status.HELD))
     assert taken == services.places_taken(race_slot) == 10
     assert outcomes.count("held") == Booking.objects.count()
+
+
+def test_a_rush_over_http_takes_exactly_the_places_and_answers_everyone(
+    asgi_server_factory, make_slot
+):
+    """30 visitors send the booking form at once for 5 places, to two server processes (whose
+    attempts meet only at the database's row lock)."""
+    slot = make_slot(capacity=5)
+    env = {"STRIPE_SECRET_KEY": "", "DEMO_MODE": "true", "DATABASE_POOL_MAX": "8"}
+    servers = [asgi_server_factory(**env), asgi_server_factory(**env)]
+    path = f"/en/tours/dates/{slot.pk}/book/"
+
+    async def rush(attempts):
+        clients = [httpx.AsyncClient(base_url=server.url, timeout=60) for server in servers]
+        form = await clients[0].get(path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
+        for client in clients[1:]:
+            client.cookies.set("csrftoken", clients[0].cookies["csrftoken"])
+
+        async def attempt(number):
+            client = clients[number % len(clients)]
+            data = {
+                "csrfmiddlewaretoken": token,
+                "adults": "1",
+                "name": f"Visitor {number}",
+                "email": f"visitor{number}@example.org",
+                "consent": "on",
+                "submission_key": str(uuid.uuid4()),
+            }
+            referer = f"{client.base_url}{path}"
+            return await client.post(path, data=data, headers={"Referer": referer})
+
+        try:
+            return await asyncio.gather(*(attempt(n) for n in range(attempts)))
+        finally:
+            for client in clients:
+                await client.aclose()
+
+    responses = asyncio.run(rush(30))
+
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [302] * 5 + [409] * 25
+    held = [response for response in responses if response.status_code == 302]
+    assert all("/en/payments/test-checkout/" in response.headers["location"] for response in held)
+    assert all(
+        "Sorry, this tour date is fully booked." in r.text
+        for r in responses
+        if r.status_code == 409
+    )
+    assert services.places_taken(slot) == 5
+    assert Booking.objects.filter(slot=slot).count() == 5
+
+
+def test_an_attempt_inside_a_transaction_does_not_queue_in_the_process(race_slot):
+    """Inside an outer transaction, which may hold the row lock already, the process's queue is
+    skipped: an attempt waiting there for one that waits on this transaction would deadlock."""
+    with transaction.atomic(), services._queue_for_lock(race_slot.pk) as waited:
+        assert waited is False
+        queue = services._LOCK_QUEUES[race_slot.pk % len(services._LOCK_QUEUES)]
+        assert not queue.locked()
+    with services._queue_for_lock(race_slot.pk) as waited:
+        assert waited is False
+        assert queue.locked()
+    assert not queue.locked()

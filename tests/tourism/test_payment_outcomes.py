@@ -6,8 +6,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+import payments
 from payments import local_checkout
 from payments.models import Payment
+from payments.registry import Outcome
 from tourism import services
 from tourism.models import Booking, Slot, WaitingListEntry
 from tourism.services import BookingError
@@ -150,3 +152,23 @@ def open_checkout_after_cancel(booking):
         return open_checkout(booking)
     except BookingError:
         return None
+
+
+def test_a_refund_that_fails_is_no_longer_counted_on_the_booking(slot):
+    booking = book(slot, adults=2)
+    pay(booking)
+    services.cancel_booking(booking)
+    booking.refresh_from_db()
+    assert booking.refunded_minor == booking.amount_minor
+    payment = Payment.objects.get(pk=booking.payment_id)
+    outcome = Outcome(
+        kind=payments.REFUND_FAILED,
+        amount_minor=booking.amount_minor,
+        currency=payment.currency,
+        refunded_total_minor=0,
+        event_id="evt_refund_failed",
+        reference=str(payment.reference),
+    )
+    services.on_booking_payment(payment, outcome)
+    booking.refresh_from_db()
+    assert booking.refunded_minor == 0

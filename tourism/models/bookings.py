@@ -41,6 +41,10 @@ class Booking(models.Model):
         WAITING_LIST = "waiting_list", _("waiting list")
         GROUP = "group", _("group request")
 
+    # A booking is a record, not content: Wagtail's reference index ("usage") gains nothing
+    # from it, and indexing every save cost the booking rush four queries per save.
+    wagtail_reference_index_ignore = True
+
     reference = models.CharField(
         _("reference"), max_length=12, unique=True, default=new_reference, editable=False
     )
