@@ -12,6 +12,10 @@ from payments.money import format_amount
 class Payment(models.Model):
     """Money a visitor pays (or gives monthly) for one object of a registered purpose."""
 
+    # A record, not content: Wagtail's reference index ("usage") gains nothing from it, and
+    # indexing each save cost every booking and gift six queries.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         OPEN = "open", _("awaiting the visitor")
         PROCESSING = "processing", _("processing")
