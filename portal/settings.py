@@ -101,8 +101,6 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "portal.urls"
 ASGI_APPLICATION = "portal.asgi.application"
-# Requests inside Django at once per server process; the rest wait in the event loop (portal/asgi.py).
-HTTP_CONCURRENCY = env.int("HTTP_CONCURRENCY", default=16)
 
 TEMPLATES = [
     {
