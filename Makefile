@@ -10,10 +10,12 @@ PORT ?= 8000
 
 .PHONY: install migrate demo run test bench lint messages lock clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@# axe-core for the browser journeys (tests/journeys); the suite says so if npm is missing.
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; fi
 	touch $(STAMP)
 
 install: $(STAMP)
