@@ -4,8 +4,8 @@ date; and sees the places change live in another tab. Each in three languages, p
 
 import re
 import zlib
-from pathlib import Path
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
