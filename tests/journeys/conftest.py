@@ -79,7 +79,8 @@ class JourneySite:
         self.password = JOURNEY_PASSWORD
         self.env = {
             "DATABASE_URL": self._database_url(),
-            "EMAIL_URL": f"filemail://{self.maildir}",
+            # django-environ drops the first slash of a filemail path: give it one more.
+            "EMAIL_URL": f"filemail:///{self.maildir}",
             "MEDIA_ROOT": str(root / "media"),
             "PRIVATE_MEDIA_ROOT": str(root / "private"),
             "DEMO_PASSWORD": self.password,
@@ -319,9 +320,9 @@ class Journey:
         self._pending = False
         if page.url.startswith("about:"):
             return
-        page.wait_for_load_state()
         assert not self.errors, self.errors
-        overflow = page.evaluate(
+        overflow = self._evaluate(
+            page,
             """() => {
                 const width = document.documentElement.clientWidth;
                 if (document.documentElement.scrollWidth <= width) return null;
@@ -329,13 +330,14 @@ class Journey:
                     .filter(e => e.getBoundingClientRect().right > width + 1)
                     .slice(0, 5).map(e => e.outerHTML.slice(0, 120));
                 return {scroll: document.documentElement.scrollWidth, width, wide};
-            }"""
+            }""",
         )
         assert overflow is None, f"{page.url} is wider than the viewport: {overflow}"
         if page.url in self.checked:
             return
         self.checked.add(page.url)
-        violations = page.evaluate(
+        violations = self._evaluate(
+            page,
             """async tags => {
                 const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
                 return result.violations.map(v => ({
@@ -346,6 +348,20 @@ class Journey:
             AXE_TAGS,
         )
         assert violations == [], f"axe-core on {page.url}: {json.dumps(violations, indent=1)}"
+
+    def _evaluate(self, page, script, arg=None):
+        """Runs a check in the page; a navigation under way (a form just sent) is waited for."""
+        from playwright.sync_api import Error
+
+        for _attempt in range(10):
+            page.wait_for_load_state()
+            try:
+                return page.evaluate(script, arg)
+            except Error as error:
+                if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                    raise
+                page.wait_for_timeout(100)
+        raise AssertionError(f"{page.url} kept navigating while it was being checked")
 
     def finish(self):
         for page in self.context.pages:
