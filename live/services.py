@@ -23,7 +23,7 @@ from live.models import Delivery, Event, Follower
 
 logger = logging.getLogger(__name__)
 
-TOPIC_PATTERN = re.compile(r"^(feed|(leopard|campaign|slot):[0-9]{1,12})$")
+TOPIC_PATTERN = re.compile(r"^(feed|(leopard|campaign|slot|tour):[0-9]{1,12})$")
 FOLLOWABLE_TOPIC = re.compile(r"^leopard:[0-9]{1,12}$")
 SIGHTING_PUBLISHED = "sighting.published"
 # An arbitrary constant: the PostgreSQL advisory lock that orders publications.

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from payments.money import format_amount
 from tourism import conf, ics
-from tourism.services import manage_token, manage_url
+from tourism.services import manage_token, manage_url, waiting_list_token
 
 
 def booking_context(booking):
@@ -87,6 +87,23 @@ def send_slot_cancelled(booking):
 
 def send_waiting_list_offer(booking):
     _send("waiting_list_offer", booking)
+
+
+def send_waiting_list_joined(entry):
+    slot = entry.slot
+    with translation.override(entry.language):
+        tour_title = slot.tour.title
+        leave_path = reverse("tourism:waiting_list_leave", args=[waiting_list_token(entry)])
+    context = {
+        "entry": entry,
+        "tour_title": tour_title,
+        "starts_at": timezone.localtime(slot.starts_at),
+        "leave_url": conf.site_url() + leave_path,
+    }
+    subject, body = render("waiting_list_joined", context, entry.language)
+    EmailMessage(
+        subject, body, settings.DEFAULT_FROM_EMAIL, [entry.email], reply_to=[conf.desk_email()]
+    ).send()
 
 
 def send_group_approved(booking):

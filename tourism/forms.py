@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tourism.models.bookings import PARTY_CATEGORIES
 from tourism.services import MAX_PER_CATEGORY, Contact, Party
 
 
@@ -39,6 +40,22 @@ class PartyForm(forms.Form):
         }
         if slot.free_under_age <= slot.tour.minimum_age:
             del self.fields["infants"]
+        for category in PARTY_CATEGORIES:
+            if category in self.fields:  # for the total shown as the party changes
+                self.fields[category].widget.attrs["data-price-minor"] = slot.price_minor(category)
+
+    def total_minor(self):
+        """The price of the party as the form stands (its initial party before it is sent)."""
+        total = 0
+        for category in PARTY_CATEGORIES:
+            if category not in self.fields:
+                continue
+            try:
+                count = int(self[category].value() or 0)
+            except (TypeError, ValueError):
+                count = 0
+            total += min(max(count, 0), MAX_PER_CATEGORY) * self.slot.price_minor(category)
+        return total
 
     def party(self):
         data = self.cleaned_data

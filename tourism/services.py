@@ -31,6 +31,7 @@ import payments
 from tourism import conf
 from tourism.models import Booking, GroupRequest, Slot, TourPage, WaitingListEntry
 from tourism.models.bookings import PARTY_CATEGORIES
+from tourism.models.pages import tour_topic
 from tourism.models.slots import taking_places
 from tourism.prepared import Placeholder, PreparedQuery
 
@@ -39,6 +40,7 @@ logger = logging.getLogger(__name__)
 PURPOSE = "booking"
 # Minor units (kopecks): from one rouble to a large group's visit.
 PAYMENT_LIMITS = {"RUB": (100, 100_000_000)}
+WAITING_LIST_SALT = "tourism.waiting-list"
 MANAGE_SALT = "tourism.booking.manage"
 MAX_PER_CATEGORY = 50
 # A hold this close to the full hold duration is as long as the checkout (payments pads the
@@ -233,6 +235,9 @@ def availability_label(remaining, bookable=True):
 def publish_availability(slot, now=None, *, taken=None):
     """Tells open tour pages how many places are left (stored now, sent after commit).
 
+    Published on the tour's topic, not the date's: a page follows its tour once, however many
+    dates it lists (a socket may follow only a few topics).
+
     `taken` may be given by a caller that has just counted it under the slot's lock.
     """
     now = now or timezone.now()
@@ -245,7 +250,7 @@ def publish_availability(slot, now=None, *, taken=None):
         with translation.override(code):
             localized[code] = {"label": availability_label(remaining, bookable)}
     live.publish(
-        f"slot:{slot.pk}",
+        tour_topic(slot.tour_id),
         "slot.availability",
         {
             "slot": slot.pk,
@@ -656,6 +661,15 @@ def join_waiting_list(slot_id, party, contact, now=None):
         slot = _lock_slot(slot_id)
         slot_problem(slot, now)
         validate_party(slot, party)
+        free = slot.capacity - places_taken(slot, now)
+        if free >= party.size:
+            # The list is for places that are not there; these can be booked now.
+            raise BookingError(
+                "places_free",
+                _("There are places free on this date for your party: book them instead."),
+                409,
+                remaining=free,
+            )
         entry, created = WaitingListEntry.objects.get_or_create(
             slot=slot,
             email=contact.email.strip().lower(),
@@ -681,7 +695,43 @@ def join_waiting_list(slot_id, party, contact, now=None):
             )
         # Places may have come free meanwhile: offer them at once.
         offer_freed_places(slot, now)
+        entry.refresh_from_db()
+        if entry.status == WaitingListEntry.Status.WAITING:
+            _after_commit_entry_email("send_waiting_list_joined", entry)
     return entry
+
+
+def _after_commit_entry_email(name, entry):
+    from tourism import tasks
+
+    task = getattr(tasks, name)
+    transaction.on_commit(lambda: task.enqueue(entry.pk))
+
+
+def waiting_list_token(entry):
+    return signing.Signer(salt=WAITING_LIST_SALT).sign_object(entry.pk)
+
+
+def waiting_list_entry_for_token(token):
+    """The entry a leave link names; BadLink for a tampered or unknown one (or one gone)."""
+    try:
+        pk = signing.Signer(salt=WAITING_LIST_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError, UnicodeDecodeError):
+        raise BadLink(token) from None
+    entry = WaitingListEntry.objects.select_related("slot__tour").filter(pk=pk).first()
+    if entry is None:
+        raise BadLink(token)
+    return entry
+
+
+def leave_waiting_list(entry):
+    """Takes a waiting party off the list, with its contact details. An entry already offered
+    places stays: its offer is a held booking, given back through the booking's own link."""
+    with transaction.atomic():
+        deleted, _counts = WaitingListEntry.objects.filter(
+            pk=entry.pk, status=WaitingListEntry.Status.WAITING
+        ).delete()
+    return bool(deleted)
 
 
 def offer_freed_places(slot, now):

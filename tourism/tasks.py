@@ -6,7 +6,7 @@ in production (TASKS_BACKEND=database).
 from django_tasks import task
 
 from tourism import emails
-from tourism.models import Booking, GroupRequest
+from tourism.models import Booking, GroupRequest, WaitingListEntry
 
 
 def _booking(pk):
@@ -36,6 +36,13 @@ def send_slot_cancelled(booking_pk):
 @task()
 def send_waiting_list_offer(booking_pk):
     emails.send_waiting_list_offer(_booking(booking_pk))
+
+
+@task()
+def send_waiting_list_joined(entry_pk):
+    entry = WaitingListEntry.objects.select_related("slot__tour").filter(pk=entry_pk).first()
+    if entry is not None:  # left the list before the message went
+        emails.send_waiting_list_joined(entry)
 
 
 @task()

@@ -149,7 +149,13 @@ def waiting_list(request, slot_id):
                 status = exc.status
             else:
                 return render(
-                    request, "tourism/waiting_list_joined.html", {"slot": slot, "entry": entry}
+                    request,
+                    "tourism/waiting_list_joined.html",
+                    {
+                        "slot": slot,
+                        "entry": entry,
+                        "leave_token": services.waiting_list_token(entry),
+                    },
                 )
     return render(
         request,
@@ -157,6 +163,19 @@ def waiting_list(request, slot_id):
         {"slot": slot, "tour": slot.tour, "form": form, "problem": problem},
         status=status,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def leave_waiting_list(request, token):
+    try:
+        entry = services.waiting_list_entry_for_token(token)
+    except BadLink:
+        # Also a link whose entry has gone: it left the list before, or the tour is over.
+        return render(request, "tourism/waiting_list_leave.html", {"gone": True})
+    context = {"entry": entry, "slot": entry.slot, "tour": entry.slot.tour}
+    if request.method == "POST":
+        context["left"] = services.leave_waiting_list(entry)
+    return render(request, "tourism/waiting_list_leave.html", context)
 
 
 def _booking_or_bad_link(view):
@@ -176,12 +195,20 @@ def _manage_context(booking, **extra):
     now = timezone.now()
     held = booking.status == Booking.Status.HELD and booking.hold_expires_at > now
     cancellable = booking.status == Booking.Status.CONFIRMED and booking.slot.starts_at > now
+    slot = booking.slot
+    # A hold given back (the checkout cancelled, the time up): can the same party try again?
+    book_again = (
+        booking.status == Booking.Status.EXPIRED
+        and slot.bookable_state(now) is None
+        and slot.capacity - services.places_taken(slot, now) >= booking.places
+    )
     return {
         "booking": booking,
         "slot": booking.slot,
         "tour": booking.slot.tour,
         "held": held,
         "cancellable": cancellable,
+        "book_again": book_again,
         "refund_now": services.refund_for_cancellation(booking, now) if cancellable else 0,
         "policy": services.conf.refund_policy(),
         "token": services.manage_token(booking),

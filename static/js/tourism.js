@@ -1,5 +1,6 @@
-/* Remaining places on a tour page, kept current by the live-update client (static/js/live.js).
- * The page is complete without this file: it only changes what others' bookings change.
+/* Remaining places on a tour page, kept current by the live-update client (static/js/live.js);
+ * on the booking form, the total as the party changes, and the error summary brought to focus.
+ * The pages are complete without this file: the server shows the total and the errors too.
  * Text comes from the event's localized labels and is set with textContent only.
  */
 (function () {
@@ -49,4 +50,37 @@
       row.classList.add("is-updated");
     }
   });
+
+  var LOCALES = { ru: "ru-RU", en: "en-GB", "zh-hans": "zh-CN" };
+
+  function showTotal(form) {
+    var output = form.querySelector("[data-booking-total]");
+    if (!output || typeof Intl === "undefined") {
+      return;
+    }
+    var total = 0;
+    form.querySelectorAll("input[data-price-minor]").forEach(function (input) {
+      var count = parseInt(input.value, 10);
+      if (count > 0) {
+        total += count * Number(input.getAttribute("data-price-minor"));
+      }
+    });
+    output.textContent = new Intl.NumberFormat(LOCALES[language] || language, {
+      style: "currency",
+      currency: output.getAttribute("data-currency") || "RUB",
+      currencyDisplay: "narrowSymbol",
+      maximumFractionDigits: 0,
+    }).format(total / 100);
+  }
+
+  document.querySelectorAll("form.booking-form").forEach(function (form) {
+    form.addEventListener("input", function () {
+      showTotal(form);
+    });
+  });
+
+  var summary = document.getElementById("form-errors");
+  if (summary) {
+    summary.focus();
+  }
 })();

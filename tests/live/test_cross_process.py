@@ -47,11 +47,11 @@ async def test_an_event_published_by_one_server_reaches_the_other_servers_client
     env = {"REDIS_URL": redis_layer.url, "STRIPE_SECRET_KEY": "", "DEMO_MODE": "true"}
     booking_server, watching_server = await start(**env), await start(**env)
     watcher = Client(watching_server)
-    await watcher.open([f"slot:{slot.pk}"])
+    await watcher.open([f"tour:{slot.tour_id}"])
 
     await sync_to_async(book_through)(booking_server, slot)
 
     event = await watcher.next_event(timeout=15)
-    assert (event["topic"], event["kind"]) == (f"slot:{slot.pk}", "slot.availability")
+    assert (event["topic"], event["kind"]) == (f"tour:{slot.tour_id}", "slot.availability")
     assert event["payload"]["remaining"] == 10
     await watcher.socket.close()

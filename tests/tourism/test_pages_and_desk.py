@@ -31,7 +31,7 @@ def test_the_tour_page_shows_the_facts_and_the_remaining_places(client, slot):
     assert "Visitor centre, Barabash" in html
     assert f'data-slot-remaining="{slot.pk}"' in html
     assert "7 places left" in html
-    assert f'data-live-client-topics="slot:{slot.pk}"' in html
+    assert f'data-live-client-topics="tour:{slot.tour_id}"' in html
 
 
 def test_the_tour_page_query_count_does_not_grow_with_the_dates(
@@ -52,7 +52,7 @@ def test_the_tour_page_query_count_does_not_grow_with_the_dates(
 
 def test_booking_publishes_the_new_availability(slot):
     book(slot, adults=4)
-    event = Event.objects.filter(topic=f"slot:{slot.pk}").latest("id")
+    event = Event.objects.filter(topic=f"tour:{slot.tour_id}").latest("id")
     assert event.kind == "slot.availability"
     assert event.payload == {"slot": slot.pk, "remaining": 6, "capacity": 10, "bookable": True}
     assert event.localized["en"]["label"] == "6 places left"

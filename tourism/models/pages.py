@@ -20,6 +20,11 @@ LISTED_DAYS = 60
 LISTED_SLOTS = 24
 
 
+def tour_topic(tour_id):
+    """The live topic of a tour's dates and places: one per tour page, however many dates."""
+    return f"tour:{tour_id}"
+
+
 class TourIndexPage(BasePage):
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -155,5 +160,5 @@ class TourPage(BasePage):
         context["full_refund_hours"] = next(
             (hours for hours, percent in conf.refund_policy() if percent >= 100), None
         )
-        context["live_topics"] = " ".join(f"slot:{slot.pk}" for slot in slots[:8])
+        context["live_topics"] = tour_topic(self.pk) if slots else ""
         return context
