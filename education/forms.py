@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.forms import BaseDocumentForm
 
@@ -34,6 +35,7 @@ class ClassVisitForm(forms.ModelForm):
     class Meta:
         model = ClassVisitRequest
         fields = [
+            "event",
             "school",
             "teacher_name",
             "email",
@@ -57,6 +59,16 @@ class ClassVisitForm(forms.ModelForm):
         self.fields["class_size"].widget.attrs.update(min=1, max=conf.max_class_size())
         for name in ("age_from", "age_to"):
             self.fields[name].widget.attrs.update(min=3, max=19)
+        from education.models import EventPage
+
+        event = self.fields["event"]
+        event.queryset = (
+            EventPage.objects.live().filter(start__gte=timezone.now()).order_by("start")
+        )
+        event.label_from_instance = lambda page: (
+            f"{page.localized.title} · {date_format(timezone.localtime(page.start), 'DATE_FORMAT')}"
+        )
+        event.empty_label = _("No particular event")
         today = timezone.localdate()
         for name in ("preferred_date", "alternative_date"):
             self.fields[name].widget.attrs.update(

@@ -2,7 +2,7 @@ import uuid
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods
 
 from education import classroom, services
@@ -29,9 +29,16 @@ def class_visit_request(request):
     band = AgeBand.objects.filter(slug=request.GET.get("age", "")).first()
     if band:
         initial.update(age_from=band.min_age, age_to=band.max_age)
-    return render(
-        request, "education/class_visit_form.html", {"form": ClassVisitForm(initial=initial)}
+    form = ClassVisitForm(initial=initial)
+    # From an event page's "Request a class visit" link: that event, on its date.
+    event_id = request.GET.get("event", "")
+    event = (
+        form.fields["event"].queryset.filter(pk=event_id).first() if event_id.isdigit() else None
     )
+    if event is not None:
+        form.initial["event"] = event.pk
+        form.initial["preferred_date"] = timezone.localtime(event.start).date()
+    return render(request, "education/class_visit_form.html", {"form": form})
 
 
 @require_GET

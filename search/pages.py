@@ -6,6 +6,8 @@ fields make its body. A translated field (modeltranslation's `intro_en`, `body_z
 each language its own value; a field that is not translated goes into every language.
 """
 
+import datetime
+
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone, translation
 from modeltranslation.translator import NotRegistered, translator
@@ -34,7 +36,7 @@ def page_documents(page):
     """One Document per language the page has a title in."""
     page = page.specific if type(page) is Page else page
     fields = page.get_search_fields()
-    published = page.first_published_at
+    when = _page_date(page)
     documents = []
     for language in languages():
         with translation.override(language):
@@ -57,10 +59,22 @@ def page_documents(page):
                 url=url,
                 body="\n".join(body),
                 type=page._meta.label_lower,
-                date=timezone.localdate(published) if published else None,
+                date=when,
             )
         )
     return documents
+
+
+def _page_date(page):
+    """The date the page is about (a story's date, an event's start), never when it was
+    published: a result's date must not pass a publication month off as an event's."""
+    for name in ("date", "start"):
+        value = getattr(page, name, None)
+        if isinstance(value, datetime.datetime):
+            return timezone.localdate(value)
+        if isinstance(value, datetime.date):
+            return value
+    return None
 
 
 def _field_text(obj, field, language):

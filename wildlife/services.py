@@ -414,7 +414,8 @@ def _cell_label(code):
 
 
 def home_context(request, page):
-    """The home page's leopards section: named individuals and the latest sightings."""
+    """The home page's leopards section: named individuals. (The latest sightings are the live
+    feed's section: one list on the page, not two.)"""
     leopards = list(
         LeopardPage.objects.live()
         .public()
@@ -422,14 +423,9 @@ def home_context(request, page):
         .select_related("portrait", "species")
         .order_by("code")[:6]
     )
-    sightings = list(PublishedSighting.objects.for_listing()[:4])
-    if not leopards and not sightings:
+    if not leopards:
         return None
-    return {
-        "leopards": leopards,
-        "sightings": sightings,
-        "index": LeopardIndexPage.objects.live().first(),
-    }
+    return {"leopards": leopards, "index": LeopardIndexPage.objects.live().first()}
 
 
 def sighting_search_documents(sighting):

@@ -19,12 +19,22 @@ def language_links(context):
         return []
     page = context.get("page")
     current = translation.get_language()
+    # A routable page's sub-page (…/sightings/) and the filters in the query string carry over.
+    suffix = ""
+    is_page = isinstance(page, Page) and page.pk
+    if is_page:
+        own_url = page.get_url(request)
+        if own_url and request.path.startswith(own_url):
+            suffix = request.path[len(own_url) :]
+    query = request.META.get("QUERY_STRING", "")
     links = []
     for code, name in settings.LANGUAGES:
         url = None
-        if isinstance(page, Page) and page.pk:
+        if is_page:
             with translation.override(code):
                 url = page.get_url(request)
+            if url:
+                url += suffix + (f"?{query}" if query else "")
         if not url:
             url = translate_url(request.get_full_path(), code)
             if url == request.get_full_path() and code != current:

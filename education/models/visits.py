@@ -18,6 +18,15 @@ class ClassVisitRequest(models.Model):
     # Made when the form is shown and sent back with it: a second submission of the same form
     # (a double click, a reload after a slow answer) finds the first request instead.
     submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The event the class asks to join (from the event page's link), if any.
+    event = models.ForeignKey(
+        "education.EventPage",
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="class_visits",
+    )
     school = models.CharField(_("school"), max_length=200)
     teacher_name = models.CharField(_("teacher"), max_length=120)
     email = models.EmailField(_("e-mail"))
@@ -73,5 +82,8 @@ class ClassVisitRequest(models.Model):
 
     @property
     def reference(self):
-        """What the teacher quotes when writing to us: short, and not guessable as a count."""
-        return str(self.submission_key).split("-")[0].upper()
+        """What the teacher quotes when writing to us: short, and not guessable as a count.
+
+        Once the tourism desk holds the request, its group reference is the one reference every
+        page and e-mail shows (the teacher's, the education desk's and the tourism desk's)."""
+        return self.tourism_reference or str(self.submission_key).split("-")[0].upper()

@@ -212,7 +212,14 @@ class PostgresEngine(DatabaseEngine):
         clauses = text.query_clauses(query, language)
         if not clauses:
             return EngineResult(hits=[], total=0, facets={})
-        tsquery, params = self._tsquery(clauses, language)
+        result = self._search(clauses, language, types, offset, limit, prefix=False)
+        if not result.facets and not clauses[-1].is_phrase:
+            # A word cut short ("леопар", "sight") finds what autocomplete offered for it.
+            result = self._search(clauses, language, types, offset, limit, prefix=True)
+        return result
+
+    def _search(self, clauses, language, types, offset, limit, *, prefix):
+        tsquery, params = self._tsquery(clauses, language, prefix=prefix)
         rows = _fetch(
             f"""WITH query AS MATERIALIZED (SELECT {tsquery} AS q),
             matches AS MATERIALIZED (

@@ -91,3 +91,10 @@ def test_pages_have_landmarks_and_a_skip_link(client, site_tree):
     assert "<header" in html
     assert "<footer" in html
     assert len(re.findall(r"<h1[ >]", html)) == 1
+
+
+def test_language_switcher_keeps_the_filters(client, site_tree):
+    html = client.get("/en/stories/?tag=tigers&page=1").content.decode()
+    switcher = html[html.index('class="language-switcher"') :]
+    assert 'href="/ru/novosti/?tag=tigers&amp;page=1"' in switcher
+    assert 'href="/zh-hans/gushi/?tag=tigers&amp;page=1"' in switcher

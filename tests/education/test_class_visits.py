@@ -258,3 +258,20 @@ def test_a_class_visit_becomes_a_pending_group_visit_at_the_tourism_desk(
     )
     # Pending: the desk approves it on a date; nothing is reserved yet.
     assert group.status == GroupRequest.Status.PENDING
+
+
+def test_one_reference_on_the_page_and_in_every_e_mail(
+    client, site, settings, django_capture_on_commit_callbacks
+):
+    settings.EDUCATION_STAFF_EMAIL = "desk@park.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/class-visit/", valid_form())
+    visit = ClassVisitRequest.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    shown = visit.reference
+    assert shown in page
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        # The teacher's, the education desk's and the tourism desk's message: the same reference.
+        assert shown in message.subject + message.body, (message.to, message.subject)
+    assert shown == visit.tourism_reference

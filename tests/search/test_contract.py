@@ -244,3 +244,10 @@ def test_nothing_found_offers_other_languages_and_spelling(corpus):
     assert misspelt.total == 0
     assert misspelt.spelling == ["леопарда"]
     assert services.search(misspelt.spelling[0], "ru").total == 3
+
+
+def test_a_word_cut_short_finds_on_enter_what_autocomplete_offers(corpus):
+    # Enter on the search page with the start of a word: the same page autocomplete offered.
+    offered = [s["title"] for s in services.autocomplete("тро", "ru")]
+    found = [hit.title for hit in services.search("тро", "ru").hits]
+    assert offered and set(offered) <= set(found)
