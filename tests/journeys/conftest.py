@@ -79,7 +79,7 @@ class JourneySite:
         self.password = JOURNEY_PASSWORD
         self.env = {
             "DATABASE_URL": self._database_url(),
-            "EMAIL_URL": f"filemail://{self.maildir}",
+            "EMAIL_URL": f"filemail:///{self.maildir}",  # django-environ drops one slash
             "MEDIA_ROOT": str(root / "media"),
             "PRIVATE_MEDIA_ROOT": str(root / "private"),
             "DEMO_PASSWORD": self.password,
