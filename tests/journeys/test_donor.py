@@ -1,6 +1,6 @@
 """Journeys of donors and followers: give once and monthly, sponsor a leopard, open the
 certificate, sign in to the supporter page from the e-mailed link, see the receipts and stop the
-monthly gift; follow a leopard, confirm and unsubscribe from the e-mails; watch a campaign's
+monthly gift; follow a campaign's reports, confirm and unsubscribe from the e-mails; watch a campaign's
 progress move on an open page while a gift is made in another.
 
 Each runs in ru, en and zh-hans at phone and desktop width (see conftest.py).
@@ -19,7 +19,6 @@ CAMPAIGN = {
     "en": "/en/support/anti-poaching-teams/",
     "zh-hans": "/zh-hans/zhichi/fan-touliede/",
 }
-LEOPARDS = {"ru": "/ru/leopardy/", "en": "/en/leopards/", "zh-hans": "/zh-hans/baozi/"}
 # "Other amount" as people write fifteen hundred dollars and fifty cents in each language.
 TYPED = {"ru": "1 500,5", "en": "1,500.50", "zh-hans": "1,500.50"}
 UNDERSTOOD = {"ru": "1\xa0500,50\xa0$", "en": "$1,500.50", "zh-hans": "US$1,500.50"}
@@ -103,6 +102,7 @@ def test_a_donor_gives_sponsors_signs_in_and_stops_the_monthly_gift(journey):
 
     # A monthly gift of a suggested amount, from the campaign link on the thanks page.
     journey.tap(page.locator("main .kicker a"))
+    expect(page).to_have_url(re.compile(re.escape(CAMPAIGN[journey.language]) + "$"))
     journey.tap(form.locator("input[name=amount]").nth(1))
     journey.tap(form.locator("input[name=frequency][value=monthly]"))
     journey.fill(form.locator("input[name=email]"), email)
@@ -111,8 +111,10 @@ def test_a_donor_gives_sponsors_signs_in_and_stops_the_monthly_gift(journey):
 
     # The supporter page: ask for a link, open it from the e-mail, sign in.
     journey.tap(page.locator("main a[href$='/donations/supporter/sign-in/']"))
+    expect(page).to_have_url(re.compile(r"/donations/supporter/sign-in/$"))
     journey.fill(page.locator("main input[name=email]"), email)
     journey.tap(page.locator("main form button[type=submit]"))
+    expect(page.locator("main input[name=email]")).to_have_count(0)
     journey.visit(
         path_in(
             mail_with(journey, email, "/donations/supporter/link/"), "/donations/supporter/link/"
@@ -128,36 +130,38 @@ def test_a_donor_gives_sponsors_signs_in_and_stops_the_monthly_gift(journey):
     journey.tap(receipts.first)
     expect(page.locator(".receipt__facts")).to_be_visible()
     journey.tap(page.locator("main a[href$='/donations/supporter/']"))
+    expect(page).to_have_url(re.compile(r"/donations/supporter/$"))
 
     # Stop the monthly gift.
     journey.tap(
         page.locator("section[aria-labelledby=monthly-heading] a[href*='/monthly/cancel/']")
     )
+    expect(page).to_have_url(re.compile(r"/donations/monthly/cancel/"))
     journey.tap(page.locator("main form button[type=submit]"))
     expect(page.locator("main [role=status]")).to_be_visible()
     expect(page.locator("main form")).to_have_count(0)
 
 
-def test_a_follower_follows_a_leopard_confirms_and_unsubscribes(journey):
+def test_a_follower_follows_campaign_reports_confirms_and_unsubscribes(journey):
+    """From the campaign page: e-mail me each new report; confirm, then stop, by the e-mails."""
     page = journey.page
     email = journey.unique_email("follower")
 
-    journey.visit(LEOPARDS[journey.language])
-    journey.tap(page.locator("main .card a").first)
-    follow = page.locator("form.live-follow").first
-    journey.fill(follow.locator("input[type=email]"), email)
-    journey.tap(follow.locator("button[type=submit]"))
-    expect(page).to_have_url(re.compile(r"/live/follow/sent/$"))
+    open_campaign(journey)
+    subscribe = page.locator("form.campaign-subscribe")
+    journey.fill(subscribe.locator("input[type=email]"), email)
+    journey.tap(subscribe.locator("button[type=submit]"))
+    expect(page).to_have_url(re.compile(r"/donations/updates/sent/$"))
 
-    [message] = journey.site.mail_to(email)
-    text = text_of(message)
-    journey.visit(path_in(text, "/live/follow/confirm/"))
+    text = mail_with(journey, email, "/donations/updates/confirm/")
+    journey.visit(path_in(text, "/donations/updates/confirm/"))
     journey.tap(page.locator("main form button[type=submit]"))
-    expect(page.locator("main h1")).not_to_have_text("")
+    expect(page.locator("main [role=status]")).to_be_visible()
     expect(page.locator("main form")).to_have_count(0)
 
-    journey.visit(path_in(text, "/live/unsubscribe/"))
+    journey.visit(path_in(text, "/donations/updates/stop/"))
     journey.tap(page.locator("main form button[type=submit]"))
+    expect(page.locator("main [role=status]")).to_be_visible()
     expect(page.locator("main form")).to_have_count(0)
 
 
