@@ -13,6 +13,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from donations import wording
+
 SIZE = (1600, 1131)  # A4 landscape proportions
 INK = (38, 40, 34)
 ACCENT = (150, 96, 34)
@@ -71,7 +73,7 @@ def render_png(donation, language):
         leopard_name = leopard.display_name
         texts = {
             "heading": _("Certificate of sponsorship"),
-            "line": _("%(sponsor)s sponsors the Amur leopard") % {"sponsor": sponsor},
+            "line": wording.about(leopard, "certificate", sponsor=sponsor),
             "leopard": f"{leopard_name} · {leopard.code}",
             "thanks": _(
                 "Thank you for protecting the leopards of the Land of the Leopard National Park."

@@ -1,13 +1,15 @@
 """The giving form and the small forms around it; every error in the visitor's language."""
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import Donation
-from payments.money import CurrencyError, format_amount, major_to_minor
+from payments.money import CurrencyError, exponent, format_amount, major_to_minor
 
 OTHER = "other"
 # Markup has no place in a name or a message: "<b", "</", "<!", "<script" are refused;
@@ -21,11 +23,38 @@ def refuse_markup(value):
     return value
 
 
-def parse_amount(text, currency):
-    """An amount a visitor typed ("1 500", "1500,50", "12.5") in minor units, or an error."""
-    cleaned = re.sub(r"[\s\u00a0\u202f']", "", text or "").replace(",", ".")
+# How each language writes 1500.5: (decimal separator, grouping separator). Spaces, no-break
+# spaces and apostrophes group digits in every language and are dropped first.
+SEPARATORS = {"ru": (",", " "), "en": (".", ","), "zh-hans": (".", ",")}
+SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def _separators(language):
+    language = (language or translation.get_language() or "ru").lower()
+    if language.startswith("ru"):
+        return SEPARATORS["ru"]
+    return SEPARATORS["zh-hans" if language.startswith("zh") else "en"]
+
+
+def parse_amount(text, currency, language=None):
+    """An amount a visitor typed, read the way the visitor's language writes numbers, in minor
+    units, or an error.
+
+    English and Chinese group with commas ("1,500" is fifteen hundred, "1,500.50" too) and
+    Russian with spaces and a decimal comma ("1 500,50"). A comma that cannot be grouping
+    ("12,5") and a dot in Russian ("1500.50") are decimal points: the form then shows what
+    it understood before anything is charged (`typed_needs_check`).
+    """
+    # Full-width digits and punctuation (１，５００) are the same figures.
+    cleaned = SPACES.sub("", unicodedata.normalize("NFKC", text or ""))
     if not cleaned:
         raise forms.ValidationError(_("Please choose or enter an amount."))
+    decimal_separator, _group = _separators(language)
+    if decimal_separator == "." and GROUPED.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
+    elif cleaned.count(",") + cleaned.count(".") <= 1:
+        cleaned = cleaned.replace(",", ".")
     if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
         raise forms.ValidationError(_("Please enter the amount as a number, e.g. 1500."))
     try:
@@ -40,10 +69,27 @@ def parse_amount(text, currency):
         raise forms.ValidationError(_("That amount has too many decimal places.")) from None
 
 
+def typed_needs_check(text):
+    """A typed amount with a separator can be read two ways: show what we understood first."""
+    return bool(re.search(r"[,.]", unicodedata.normalize("NFKC", text or "")))
+
+
+def amount_for_input(amount_minor, currency, language=None):
+    """The figure to put back into the "other amount" box: "1,500.50" (en), "1 500,50" (ru)."""
+    decimal_separator, group = _separators(language)
+    whole, fraction = divmod(int(amount_minor), 10 ** exponent(currency))
+    text = f"{whole:,}".replace(",", "\u00a0" if group == " " else group)
+    if fraction:
+        text += f"{decimal_separator}{fraction:0{exponent(currency)}d}"
+    return text
+
+
 class DonationForm(forms.Form):
     amount = forms.CharField(label=_("Amount"), required=False, max_length=20)
     other_amount = forms.CharField(label=_("Other amount"), required=False, max_length=20)
     currency = forms.CharField(widget=forms.HiddenInput, max_length=3)
+    # The amount in minor units the donor saw we understood from what they typed.
+    understood = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     frequency = forms.ChoiceField(
         label=_("How often"),
         choices=Donation.Frequency.choices,
@@ -74,6 +120,8 @@ class DonationForm(forms.Form):
     def __init__(self, campaign, *args, leopards=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
+        # Set by clean(): the typed amount, read by the visitor's language, awaits their check.
+        self.needs_check = False
         self.offered = campaign.offered_amounts()
         self.fields["currency"].initial = campaign.currency
         if not campaign.monthly_allowed:
@@ -124,7 +172,11 @@ class DonationForm(forms.Form):
                     raise forms.ValidationError(_("Please choose one of the amounts shown."))
                 amount_minor = int(choice)
             else:
-                amount_minor = parse_amount(data.get("other_amount"), currency)
+                typed = data.get("other_amount")
+                amount_minor = parse_amount(typed, currency)
+                self.needs_check = typed_needs_check(typed) and (
+                    (data.get("understood") or "").strip() != str(amount_minor)
+                )
             if amount_minor < self.campaign.minimum_minor:
                 raise forms.ValidationError(
                     _("The smallest gift to this campaign is %(amount)s.")
@@ -146,6 +198,19 @@ class DonationForm(forms.Form):
         else:
             data["leopard"] = None
         return data
+
+    def for_check(self):
+        """The same form, its typed amount written back the way the visitor's language writes
+        it and marked as understood, for the page that shows what we read."""
+        data = self.data.copy()
+        amount_minor = self.cleaned_data["amount_minor"]
+        data["other_amount"] = amount_for_input(amount_minor, self.campaign.currency)
+        data["understood"] = str(amount_minor)
+        form = type(self)(self.campaign, data, leopards=self.leopards.values())
+        form.is_valid()
+        form.understood_minor = amount_minor
+        form.typed_amount = self.data.get("other_amount", "")
+        return form
 
 
 class EmailForm(forms.Form):

@@ -28,6 +28,11 @@ def give(request, campaign_id):
         form.is_valid()
         form.add_error(None, services.GivingError.closed_message())
         status = 409
+    elif form.is_valid() and form.needs_check:
+        # "1,500" is fifteen hundred in English and one and a half in Russian: before any
+        # payment the donor sees the amount as we read it, and confirms or corrects it.
+        form = form.for_check()
+        status = 200
     elif form.is_valid():
         try:
             url = services.start_donation(

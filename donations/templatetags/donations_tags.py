@@ -21,3 +21,11 @@ def sponsor_box(context, leopard):
 def campaign_progress(campaign, progress):
     """The progress bar, complete without JavaScript; donations.js moves it on live updates."""
     return {"campaign": campaign, "progress": progress}
+
+
+@register.simple_tag
+def about_leopard(leopard, key):
+    """A sentence about `leopard` worded for its sex (see donations.wording)."""
+    from donations import wording
+
+    return wording.about(leopard, key)

@@ -58,3 +58,34 @@ def test_a_monthly_sponsor_moves_the_bar_on_another_open_page(asgi_server_factor
         campaigns.grace.pk,
     )
     assert Follower.objects.get(email="anna@example.org").status == "active"
+
+
+def test_the_emailed_sign_in_link_opens_the_supporter_page_in_a_browser(
+    asgi_server_factory, browser_page
+):
+    """The link's page keeps its token out of other sites' Referer, yet its own POST carries
+    the page's Origin: with `no-referrer` Chromium sent `Origin: null` and CSRF answered 403."""
+    from donations import services
+    from donations.models import Supporter
+
+    build_campaigns()
+    supporter = Supporter.objects.create(email="sign-in@example.org", language="en")
+    token = services.sign_in_token(supporter)
+    server = asgi_server_factory()
+
+    page = browser_page
+    origins = []
+    page.on(
+        "request",
+        lambda request: request.method == "POST" and origins.append(request.headers.get("origin")),
+    )
+    page.goto(f"{server.url}/en/donations/supporter/link/{token}/")
+    response_statuses = []
+    page.on("response", lambda response: response_statuses.append(response.status))
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page).to_have_url(re.compile(r"/en/donations/supporter/$"))
+    expect(page.locator("h1")).to_have_text("Your supporter page")
+    expect(page.locator("main")).to_contain_text("Signed in as sign-in@example.org.")
+    assert origins == [server.url]
+    assert 403 not in response_statuses

@@ -70,3 +70,14 @@ def test_a_campaign_that_has_not_started_says_when_it_opens(campaigns, client):
         body = client.get(campaigns.patrols.get_url()).content.decode()
     assert "This campaign opens on" in body
     assert "Continue to payment" not in body
+
+
+def test_the_form_to_give_comes_before_the_reports_and_the_donor_wall(campaigns, client):
+    """On a phone the columns stack in the document's order: "Give" must not wait at the end,
+    after every report and the donor wall."""
+    with translation.override("en"):
+        body = client.get(campaigns.patrols.get_url()).content.decode()
+    give = body.index('id="give-heading"')
+    assert give < body.index('id="reports-heading"')
+    assert give < body.index('id="wall-heading"')
+    assert body.index("data-campaign-progress") < give

@@ -387,3 +387,47 @@ def test_the_thank_you_page(client, campaigns, demo_checkout):
     assert "Thank you, Anna!" in body
     assert "/en/donations/certificate/" in body
     assert client.get(path.replace(str(donation.reference)[:8], "00000000")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "female", "male"),
+    [
+        ("en", "each time she is seen again", "each time he is seen again"),
+        ("ru", "когда её снова увидят", "когда его снова увидят"),
+        ("zh-hans", "再次拍到她时", "再次拍到他时"),
+    ],
+)
+def test_a_sponsors_leopard_is_she_or_he_on_the_page_in_the_receipt_and_certificate(
+    client, campaigns, demo_checkout, language, female, male
+):
+    """Grace is female: not "it" (nor Russian's masculine "его") on the thanks page, in the
+    receipt e-mail, on the leopard's page and on the certificate."""
+    from donations import wording
+
+    donation, _ = start(campaigns.patrols, leopard=campaigns.grace, language=language)
+    pay_with_test_checkout(donation)
+    with translation.override(language):
+        thanks = client.get(reverse("donations:thanks", args=[donation.reference]))
+        leopard_page = client.get(campaigns.grace.get_url())
+        certificate_line = wording.about(campaigns.grace, "certificate", sponsor="Anna")
+    [receipt] = sent_to("anna@example.org")
+    html_receipt = receipt.alternatives[0][0]
+    for text in (thanks.content.decode(), receipt.body, html_receipt):
+        assert female in text
+        assert male not in text
+    box = leopard_page.content.decode().split('class="sponsor-box"')[1].split("</aside>")[0]
+    assert {"ru": "её встречами", "en": "follow her sightings", "zh-hans": "关注她的"}[
+        language
+    ] in box
+    assert {"ru": "его", "en": " it ", "zh-hans": "它"}[language] not in box
+    if language == "ru":
+        assert "самки" in certificate_line
+    # A male leopard is "he"; one whose sex is not known keeps the neutral wording.
+    neutral = {"ru": "когда его снова", "en": "each time it is seen", "zh-hans": "拍到它时"}[
+        language
+    ]
+    with translation.override(language):
+        campaigns.borte.sex = "male"
+        assert male in wording.about(campaigns.borte, "now_sponsor")
+        campaigns.borte.sex = "unknown"
+        assert neutral in wording.about(campaigns.borte, "now_sponsor")

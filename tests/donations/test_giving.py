@@ -30,7 +30,9 @@ def form(**overrides):
 
 
 def test_a_gift_goes_to_the_test_checkout(client, campaigns, demo_checkout):
-    response = client.post(give_url(campaigns.patrols, "en"), form(other_amount="1 234.50"))
+    response = client.post(
+        give_url(campaigns.patrols, "en"), form(other_amount="1 234.50", understood="123450")
+    )
 
     assert response.status_code == 302
     assert response["Location"].startswith("/en/payments/test-checkout/")
@@ -152,3 +154,57 @@ def test_the_campaign_page_offers_amounts_with_what_they_buy(client, campaigns, 
     assert 'data-campaign-progress="campaign:' in body
     assert "Grace (Leo 45F)" in body  # a leopard to sponsor
     assert "From $5 to $5,000." in body
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "minor", "shown", "written_back"),
+    [
+        ("en", "1,500", 150_000, "$1,500", "1,500"),
+        ("zh-hans", "1,500", 150_000, "US$1,500", "1,500"),
+        ("zh-hans", "１，５００", 150_000, "US$1,500", "1,500"),
+        ("en", "1,500.50", 150_050, "$1,500.50", "1,500.50"),
+        ("ru", "1 500,50", 150_050, "1\xa0500,50\xa0$", "1\xa0500,50"),
+        ("ru", "1500.5", 150_050, "1\xa0500,50\xa0$", "1\xa0500,50"),
+    ],
+)
+def test_a_typed_amount_is_read_by_the_visitors_language_and_shown_before_paying(
+    client, campaigns, demo_checkout, language, typed, minor, shown, written_back
+):
+    """ "1,500" is fifteen hundred in English and Chinese (it was read as 1.5): the donor sees
+    the amount as understood, in their language's format, and continues from there."""
+    url = give_url(campaigns.patrols, language)
+    response = client.post(url, form(other_amount=typed))
+
+    assert response.status_code == 200
+    assert not Payment.objects.exists()
+    body = response.content.decode()
+    assert f"<strong>{shown}</strong>" in body
+    assert f'name="understood" value="{minor}"' in body
+    assert f'value="{written_back}"' in body
+
+    # The donor continues with what the page now holds: the gift is what they saw.
+    response = client.post(url, form(other_amount=written_back, understood=str(minor)))
+    assert response.status_code == 302
+    assert Donation.objects.get().amount_minor == minor
+    assert Payment.objects.get().amount_minor == minor
+
+
+def test_a_russian_decimal_comma_is_not_fifteen_hundred(client, campaigns, demo_checkout):
+    response = client.post(give_url(campaigns.patrols, "ru"), form(other_amount="1,5"))
+    assert response.status_code == 400
+    assert "Самый маленький взнос в этот сбор" in response.content.decode()
+    assert not Payment.objects.exists()
+
+
+def test_an_amount_changed_after_the_check_is_checked_again(client, campaigns, demo_checkout):
+    url = give_url(campaigns.patrols, "en")
+    response = client.post(url, form(other_amount="2,000.50", understood="150000"))
+    assert response.status_code == 200
+    assert 'name="understood" value="200050"' in response.content.decode()
+    assert not Payment.objects.exists()
+
+
+def test_a_whole_number_needs_no_check(client, campaigns, demo_checkout):
+    response = client.post(give_url(campaigns.patrols, "zh-hans"), form(other_amount="1500"))
+    assert response.status_code == 302
+    assert Donation.objects.get().amount_minor == 150_000
