@@ -29,6 +29,7 @@ from wagtail.permissions import ModelPermissionPolicy
 from payments import services
 from payments.models import Payment, Refund, Renewal, WebhookEvent
 from payments.money import CurrencyError, format_amount, major_to_minor, minor_to_major
+from payments.registry import may_see, purposes_visible_to
 
 REFUND_PERMISSION = "payments.refund_payment"
 RETRY_PERMISSION = "payments.retry_webhookevent"
@@ -61,8 +62,24 @@ class LocalTimeInspectView(generic.InspectView):
         return value
 
 
+def visible_payments(user, queryset=None, prefix=""):
+    """`queryset` (payments by default) narrowed to the purposes `user` may see: rights
+    follow a payment's purpose (registry.register(permission=...))."""
+    queryset = queryset if queryset is not None else Payment.objects.all()
+    visible = purposes_visible_to(user)
+    if visible is None:
+        return queryset
+    return queryset.filter(**{f"{prefix}purpose__in": visible})
+
+
 class PaymentInspectView(LocalTimeInspectView):
     template_name = "payments/admin/payment_inspect.html"
+
+    def get_object(self, queryset=None):
+        payment = super().get_object(queryset)
+        if not may_see(self.request.user, payment.purpose):
+            raise PermissionDenied
+        return payment
 
     def get_amount_minor_display_value(self):
         return format_amount(self.object.amount_minor, self.object.currency)
@@ -79,7 +96,11 @@ class PaymentInspectView(LocalTimeInspectView):
 
     @cached_property
     def header_buttons(self):
-        if self.object.refundable_minor and self.request.user.has_perm(REFUND_PERMISSION):
+        if (
+            self.object.refundable_minor
+            and self.request.user.has_perm(REFUND_PERMISSION)
+            and may_see(self.request.user, self.object.purpose)
+        ):
             return [
                 HeaderButton(
                     _("Refund"),
@@ -108,7 +129,7 @@ def refund_url(payment, renewal=None, next_url=None):
 def refundable_charges(payment, user, next_url=None):
     """The payment's charges (first, later months), each with its refund link for staff who
     may refund; used by payments' and donations' admin screens."""
-    may_refund = user.has_perm(REFUND_PERMISSION)
+    may_refund = user.has_perm(REFUND_PERMISSION) and may_see(user, payment.purpose)
     charges = services.charges_of(payment)
     for charge in charges:
         charge["refund_url"] = (
@@ -166,6 +187,8 @@ class RefundView(WagtailAdminTemplateMixin, FormView):
         if not request.user.has_perm(REFUND_PERMISSION):
             raise PermissionDenied
         self.payment = get_object_or_404(Payment, pk=pk)
+        if not may_see(request.user, self.payment.purpose):
+            raise PermissionDenied
         self.renewal = (
             get_object_or_404(Renewal, pk=renewal_pk, payment=self.payment)
             if renewal_pk is not None
@@ -254,8 +277,42 @@ class RefundView(WagtailAdminTemplateMixin, FormView):
         return redirect(self.next_url())
 
 
+def visible_events(user, queryset=None):
+    """Stripe events of the payments `user` may see; events that name no portal payment
+    (their payloads may hold anyone's details) are for superusers only."""
+    queryset = queryset if queryset is not None else WebhookEvent.objects.all()
+    visible = purposes_visible_to(user)
+    if visible is None:
+        return queryset
+    return queryset.filter(payment__purpose__in=visible)
+
+
+class PaymentIndexView(generic.IndexView):
+    """Each role lists only the payments of its purposes."""
+
+    def get_base_queryset(self):
+        return visible_payments(self.request.user, super().get_base_queryset())
+
+
+class RefundIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset().select_related("payment", "by_user")
+        return visible_payments(self.request.user, queryset, "payment__")
+
+
+class WebhookEventIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return visible_events(self.request.user, super().get_base_queryset())
+
+
 class WebhookEventInspectView(LocalTimeInspectView):
     template_name = "payments/admin/event_inspect.html"
+
+    def get_object(self, queryset=None):
+        event = super().get_object(queryset)
+        if not visible_events(self.request.user).filter(pk=event.pk).exists():
+            raise PermissionDenied
+        return event
 
     def get_payload_display_value(self):
         return format_html(
