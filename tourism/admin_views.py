@@ -134,7 +134,7 @@ def scan(request, slot_id):
             slot, request.POST.get("code", ""), by_user=request.user
         )
     except BookingError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, str(exc.message))
         return redirect(reverse("tourism_desk:manifest", args=[slot.pk]) + "#scan")
     values = {
         "reference": booking.reference,
@@ -193,7 +193,7 @@ def check_in(request, booking_id):
             booking, checked_in=request.POST.get("undo") != "1", by_user=request.user
         )
     except BookingError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, str(exc.message))
     return redirect(reverse("tourism_desk:manifest", args=[booking.slot_id]) + f"#b{booking.pk}")
 
 
@@ -205,7 +205,7 @@ def close_slot(request, slot_id):
     try:
         services.close_slot(slot, reopen=reopen)
     except BookingError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Booking reopened.") if reopen else _("Booking closed."))
     day = timezone.localtime(slot.starts_at).date()
@@ -534,5 +534,5 @@ def decide_group(request, group_id):
             services.decline_group_request(group, reason=reason, by_user=request.user)
             messages.success(request, _("Declined; the contact has been told."))
     except BookingError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, str(exc.message))
     return redirect("tourism_desk:groups")

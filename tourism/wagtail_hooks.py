@@ -48,6 +48,7 @@ class SlotEditView(snippet_views.EditView):
             return super().form_valid(form)
         except services.BookingError as exc:
             form.add_error("capacity", exc.message)
+            self.produced_error_message = exc.message
             return self.form_invalid(form)
 
 
