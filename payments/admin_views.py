@@ -12,12 +12,14 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
@@ -49,7 +51,15 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
 
 class LocalTimeInspectView(generic.InspectView):
     """Times in the portal's time zone (as the listings show them), yes/no and a dash for
-    empty values, instead of UTC, True/False and None."""
+    empty values, instead of UTC, True/False and None; amounts (shown as money by the views
+    below) labelled without "(minor units)"."""
+
+    MONEY_LABELS = {"amount_minor": _("amount"), "refunded_minor": _("refunded")}
+
+    def get_field_label(self, field_name, field):
+        if field_name in self.MONEY_LABELS:
+            return capfirst(self.MONEY_LABELS[field_name])
+        return super().get_field_label(field_name, field)
 
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
@@ -278,13 +288,17 @@ class RefundView(WagtailAdminTemplateMixin, FormView):
 
 
 def visible_events(user, queryset=None):
-    """Stripe events of the payments `user` may see; events that name no portal payment
-    (their payloads may hold anyone's details) are for superusers only."""
+    """Stripe events of the payments `user` may see. An event linked to no payment (not
+    ours, or failed before it was applied) may hold anyone's details: only those who may
+    retry events (administrators) see it."""
     queryset = queryset if queryset is not None else WebhookEvent.objects.all()
     visible = purposes_visible_to(user)
     if visible is None:
         return queryset
-    return queryset.filter(payment__purpose__in=visible)
+    mine = Q(payment__purpose__in=visible)
+    if user.has_perm(RETRY_PERMISSION):
+        mine |= Q(payment__isnull=True)
+    return queryset.filter(mine)
 
 
 class PaymentIndexView(generic.IndexView):

@@ -6,6 +6,7 @@ import datetime
 from django.urls import include, path, reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -96,7 +97,14 @@ class SlotViewSet(SnippetViewSet):
 
 
 class BookingInspectView(snippet_views.InspectView):
-    """Amounts as money, times in park time, and the desk's "cancel and refund"."""
+    """Amounts as money (not kopecks), times in park time, and the desk's "cancel and refund"."""
+
+    MONEY_LABELS = {"amount_minor": _("Price"), "refunded_minor": _("refunded")}
+
+    def get_field_label(self, field_name, field):
+        if field_name in self.MONEY_LABELS:
+            return capfirst(self.MONEY_LABELS[field_name])
+        return super().get_field_label(field_name, field)
 
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
