@@ -16,7 +16,12 @@ class DonationsConfig(AppConfig):
         from donations.demo import load
         from donations.signals import report_published
 
-        payments.register(conf.PURPOSE, services.on_donation_payment, limits=conf.LIMITS)
+        payments.register(
+            conf.PURPOSE,
+            services.on_donation_payment,
+            limits=conf.LIMITS,
+            permission="donations.view_donation",
+        )
         home.register_section(
             "campaigns",
             "donations/includes/home_campaigns.html",

@@ -12,12 +12,14 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
@@ -29,6 +31,7 @@ from wagtail.permissions import ModelPermissionPolicy
 from payments import services
 from payments.models import Payment, Refund, Renewal, WebhookEvent
 from payments.money import CurrencyError, format_amount, major_to_minor, minor_to_major
+from payments.registry import may_see, purposes_visible_to
 
 REFUND_PERMISSION = "payments.refund_payment"
 RETRY_PERMISSION = "payments.retry_webhookevent"
@@ -48,7 +51,15 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
 
 class LocalTimeInspectView(generic.InspectView):
     """Times in the portal's time zone (as the listings show them), yes/no and a dash for
-    empty values, instead of UTC, True/False and None."""
+    empty values, instead of UTC, True/False and None; amounts (shown as money by the views
+    below) labelled without "(minor units)"."""
+
+    MONEY_LABELS = {"amount_minor": _("amount"), "refunded_minor": _("refunded")}
+
+    def get_field_label(self, field_name, field):
+        if field_name in self.MONEY_LABELS:
+            return capfirst(self.MONEY_LABELS[field_name])
+        return super().get_field_label(field_name, field)
 
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
@@ -61,8 +72,24 @@ class LocalTimeInspectView(generic.InspectView):
         return value
 
 
+def visible_payments(user, queryset=None, prefix=""):
+    """`queryset` (payments by default) narrowed to the purposes `user` may see: rights
+    follow a payment's purpose (registry.register(permission=...))."""
+    queryset = queryset if queryset is not None else Payment.objects.all()
+    visible = purposes_visible_to(user)
+    if visible is None:
+        return queryset
+    return queryset.filter(**{f"{prefix}purpose__in": visible})
+
+
 class PaymentInspectView(LocalTimeInspectView):
     template_name = "payments/admin/payment_inspect.html"
+
+    def get_object(self, queryset=None):
+        payment = super().get_object(queryset)
+        if not may_see(self.request.user, payment.purpose):
+            raise PermissionDenied
+        return payment
 
     def get_amount_minor_display_value(self):
         return format_amount(self.object.amount_minor, self.object.currency)
@@ -79,7 +106,11 @@ class PaymentInspectView(LocalTimeInspectView):
 
     @cached_property
     def header_buttons(self):
-        if self.object.refundable_minor and self.request.user.has_perm(REFUND_PERMISSION):
+        if (
+            self.object.refundable_minor
+            and self.request.user.has_perm(REFUND_PERMISSION)
+            and may_see(self.request.user, self.object.purpose)
+        ):
             return [
                 HeaderButton(
                     _("Refund"),
@@ -108,7 +139,7 @@ def refund_url(payment, renewal=None, next_url=None):
 def refundable_charges(payment, user, next_url=None):
     """The payment's charges (first, later months), each with its refund link for staff who
     may refund; used by payments' and donations' admin screens."""
-    may_refund = user.has_perm(REFUND_PERMISSION)
+    may_refund = user.has_perm(REFUND_PERMISSION) and may_see(user, payment.purpose)
     charges = services.charges_of(payment)
     for charge in charges:
         charge["refund_url"] = (
@@ -166,6 +197,8 @@ class RefundView(WagtailAdminTemplateMixin, FormView):
         if not request.user.has_perm(REFUND_PERMISSION):
             raise PermissionDenied
         self.payment = get_object_or_404(Payment, pk=pk)
+        if not may_see(request.user, self.payment.purpose):
+            raise PermissionDenied
         self.renewal = (
             get_object_or_404(Renewal, pk=renewal_pk, payment=self.payment)
             if renewal_pk is not None
@@ -254,8 +287,46 @@ class RefundView(WagtailAdminTemplateMixin, FormView):
         return redirect(self.next_url())
 
 
+def visible_events(user, queryset=None):
+    """Stripe events of the payments `user` may see. An event linked to no payment (not
+    ours, or failed before it was applied) may hold anyone's details: only those who may
+    retry events (administrators) see it."""
+    queryset = queryset if queryset is not None else WebhookEvent.objects.all()
+    visible = purposes_visible_to(user)
+    if visible is None:
+        return queryset
+    mine = Q(payment__purpose__in=visible)
+    if user.has_perm(RETRY_PERMISSION):
+        mine |= Q(payment__isnull=True)
+    return queryset.filter(mine)
+
+
+class PaymentIndexView(generic.IndexView):
+    """Each role lists only the payments of its purposes."""
+
+    def get_base_queryset(self):
+        return visible_payments(self.request.user, super().get_base_queryset())
+
+
+class RefundIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset().select_related("payment", "by_user")
+        return visible_payments(self.request.user, queryset, "payment__")
+
+
+class WebhookEventIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return visible_events(self.request.user, super().get_base_queryset())
+
+
 class WebhookEventInspectView(LocalTimeInspectView):
     template_name = "payments/admin/event_inspect.html"
+
+    def get_object(self, queryset=None):
+        event = super().get_object(queryset)
+        if not visible_events(self.request.user).filter(pk=event.pk).exists():
+            raise PermissionDenied
+        return event
 
     def get_payload_display_value(self):
         return format_html(

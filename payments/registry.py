@@ -54,13 +54,19 @@ class Purpose:
     handler: object
     # currency -> (minimum, maximum) in minor units; a currency not listed is refused.
     limits: dict = field(default_factory=dict)
+    # The permission ("app.codename") staff need to see this purpose's payments, their
+    # refunds and Stripe events, and to refund them; None: payments' own permissions suffice.
+    permission: str | None = None
 
 
 _purposes = {}
 
 
-def register(purpose, handler, *, limits):
+def register(purpose, handler, *, limits, permission=None):
     """Declare a purpose, its handler and the amounts it accepts per currency.
+
+    `permission`: who may see and refund its payments (the domain's role), so that rights
+    follow a payment's purpose: the tourism desk refunds bookings, Fundraising donations.
 
     Registering the same handler again (ready() may run twice in tests) changes nothing;
     another handler under a taken name is a configuration error.
@@ -80,7 +86,7 @@ def register(purpose, handler, *, limits):
     existing = _purposes.get(purpose)
     if existing and existing.handler is not handler:
         raise ImproperlyConfigured(f"payments purpose {purpose!r} is already registered")
-    _purposes[purpose] = Purpose(purpose, handler, checked)
+    _purposes[purpose] = Purpose(purpose, handler, checked, permission)
     return _purposes[purpose]
 
 
@@ -98,3 +104,19 @@ def get_purpose(purpose):
 
 def purposes():
     return dict(_purposes)
+
+
+def purposes_visible_to(user):
+    """The purposes whose payments `user` may see and refund; None for all (a superuser)."""
+    if user.is_superuser:
+        return None
+    return sorted(
+        name
+        for name, purpose in _purposes.items()
+        if purpose.permission is None or user.has_perm(purpose.permission)
+    )
+
+
+def may_see(user, purpose):
+    visible = purposes_visible_to(user)
+    return visible is None or purpose in visible

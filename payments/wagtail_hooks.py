@@ -4,9 +4,12 @@ from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from payments.admin_views import (
+    PaymentIndexView,
     PaymentInspectView,
     ReadOnlyPermissionPolicy,
+    RefundIndexView,
     RefundView,
+    WebhookEventIndexView,
     WebhookEventInspectView,
     retry_event,
 )
@@ -21,6 +24,7 @@ class PaymentViewSet(ModelViewSet):
     menu_label = _("Payments")
     inspect_view_enabled = True
     inspect_view_class = PaymentInspectView
+    index_view_class = PaymentIndexView
     copy_view_enabled = False
     list_display = ["description", "amount_display", "status", "purpose", "provider", "created_at"]
     list_filter = ["status", "purpose", "currency", "mode", "provider", "created_at"]
@@ -71,6 +75,7 @@ class RefundViewSet(ModelViewSet):
     url_prefix = "payment-refunds"
     icon = "rotate"
     menu_label = _("Refunds")
+    index_view_class = RefundIndexView
     inspect_view_enabled = False
     copy_view_enabled = False
     list_display = ["created_at", "payment", "amount_display", "status", "reason", "by_user"]
@@ -83,9 +88,6 @@ class RefundViewSet(ModelViewSet):
     def permission_policy(self):
         return ReadOnlyPermissionPolicy(self.model)
 
-    def get_queryset(self, request):
-        return Refund.objects.select_related("payment", "by_user")
-
 
 class WebhookEventViewSet(ModelViewSet):
     model = WebhookEvent
@@ -95,6 +97,7 @@ class WebhookEventViewSet(ModelViewSet):
     menu_label = _("Stripe events")
     inspect_view_enabled = True
     inspect_view_class = WebhookEventInspectView
+    index_view_class = WebhookEventIndexView
     copy_view_enabled = False
     list_display = ["event_id", "type", "status", "source", "attempts", "received_at", "payment"]
     list_filter = ["status", "type", "source", "received_at"]

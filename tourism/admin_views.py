@@ -4,21 +4,25 @@ permission itself; each change goes through a service.
 """
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.db.models import F
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_date
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from payments.money import format_amount, major_to_minor
 from tourism import services
 from tourism.models import Booking, GroupRequest, Slot, TourPage
 from tourism.services import BookingError
@@ -39,8 +43,40 @@ class DeskMixin(WagtailAdminTemplateMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+# The days the desk can show: far enough for any season, near enough that the day before and
+# after, and the day's bounds in park time, are dates Python can make.
+FIRST_DAY = datetime.date(2000, 1, 1)
+LAST_DAY = datetime.date(2100, 12, 31)
+
+
+class BadDay(Exception):
+    pass
+
+
 def _day(request):
-    return parse_date(request.GET.get("day") or "") or timezone.localdate()
+    """The day asked for (`?day=YYYY-MM-DD`), today by default; BadDay for a date that does
+    not exist (2026-02-30) or lies outside the years the desk shows."""
+    text = request.GET.get("day") or ""
+    if not text:
+        return timezone.localdate()
+    try:
+        day = parse_date(text)
+    except ValueError:
+        day = None
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
+        raise BadDay(text)
+    return day
+
+
+def _bad_day_response():
+    return HttpResponseBadRequest(
+        _(
+            "That is not a day the desk can show: give a date like 2026-06-12, between %(first)s "
+            "and %(last)s."
+        )
+        % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 class DayView(DeskMixin, TemplateView):
@@ -49,9 +85,16 @@ class DayView(DeskMixin, TemplateView):
     template_name = "tourism/desk/day.html"
     page_title = gettext_lazy("Tourism desk")
 
+    def get(self, request, *args, **kwargs):
+        try:
+            self.day = _day(request)
+        except BadDay:
+            return _bad_day_response()
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        day = _day(self.request)
+        day = self.day
         query = self.request.GET.get("q", "").strip()
         context.update(
             day=day,
@@ -66,14 +109,54 @@ class DayView(DeskMixin, TemplateView):
 
 
 def manifest(request, slot_id):
-    """The printable list of who walks on a date, with check-in buttons (hidden in print)."""
+    """The printable list of who walks on a date, with check-in buttons (hidden in print) and
+    the ticket scanner: a camera where the browser can read QR codes, and always a field a
+    hand-held scanner types into (the reference and Enter)."""
     _require_desk(request)
     slot = get_object_or_404(Slot.objects.select_related("tour").with_taken(), pk=slot_id)
+    bookings = services.manifest(slot)
+    for booking in bookings:
+        booking.group = services.group_of(booking)
     return render(
         request,
         "tourism/desk/manifest.html",
-        {"slot": slot, "bookings": services.manifest(slot)},
+        {"slot": slot, "bookings": bookings},
     )
+
+
+@require_POST
+def scan(request, slot_id):
+    """A scanned ticket (the signed code in its QR) checks its booking in on this date."""
+    _require_desk(request)
+    slot = get_object_or_404(Slot, pk=slot_id)
+    try:
+        booking, already = services.check_in_by_code(
+            slot, request.POST.get("code", ""), by_user=request.user
+        )
+    except BookingError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(reverse("tourism_desk:manifest", args=[slot.pk]) + "#scan")
+    values = {
+        "reference": booking.reference,
+        "name": booking.name,
+        "places": booking.places,
+        "time": formats.time_format(timezone.localtime(booking.checked_in_at), "H:i"),
+    }
+    if already:
+        messages.warning(
+            request, _("%(reference)s (%(name)s) was already checked in at %(time)s.") % values
+        )
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(reference)s (%(name)s) is checked in: %(places)d place.",
+                "%(reference)s (%(name)s) is checked in: %(places)d places.",
+                booking.places,
+            )
+            % values,
+        )
+    return redirect(reverse("tourism_desk:manifest", args=[slot.pk]) + "#scan")
 
 
 def manifest_csv(request, slot_id):
@@ -85,7 +168,10 @@ def manifest_csv(request, slot_id):
 
 def day_csv(request):
     _require_desk(request)
-    day = _day(request)
+    try:
+        day = _day(request)
+    except BadDay:
+        return _bad_day_response()
     return _csv_response(
         services.manifest_csv(services.day_slots(day)), f"manifest-{day:%Y-%m-%d}.csv"
     )
@@ -107,7 +193,7 @@ def check_in(request, booking_id):
             booking, checked_in=request.POST.get("undo") != "1", by_user=request.user
         )
     except BookingError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, str(exc.message))
     return redirect(reverse("tourism_desk:manifest", args=[booking.slot_id]) + f"#b{booking.pk}")
 
 
@@ -119,11 +205,111 @@ def close_slot(request, slot_id):
     try:
         services.close_slot(slot, reopen=reopen)
     except BookingError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Booking reopened.") if reopen else _("Booking closed."))
     day = timezone.localtime(slot.starts_at).date()
     return redirect(reverse("tourism_desk:day") + f"?day={day:%Y-%m-%d}")
+
+
+class CancelBookingForm(forms.Form):
+    REFUND_CHOICES = [
+        ("policy", gettext_lazy("As the cancellation policy says")),
+        ("full", gettext_lazy("In full")),
+        ("amount", gettext_lazy("Another amount")),
+    ]
+    refund = forms.ChoiceField(
+        label=gettext_lazy("Refund"), choices=REFUND_CHOICES, widget=forms.RadioSelect
+    )
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount to refund (₽)"),
+        required=False,
+        min_value=Decimal("0"),
+        decimal_places=2,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason, for the visitor's e-mail and the booking's history"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=1000,
+    )
+
+    def __init__(self, *args, booking, **kwargs):
+        self.booking = booking
+        super().__init__(*args, **kwargs)
+
+    def refund_minor(self):
+        """The amount chosen, in minor units (None: the policy's)."""
+        choice = self.cleaned_data["refund"]
+        if choice == "policy":
+            return None
+        if choice == "full":
+            return services.refundable_for(self.booking)
+        return major_to_minor(self.cleaned_data["amount"], self.booking.currency)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("refund") == "amount" and data.get("amount") is None:
+            self.add_error("amount", _("Give the amount to refund."))
+        return data
+
+
+class CancelBookingView(DeskMixin, FormView):
+    """Cancel and refund one booking: from the manifest, the day's search and the booking."""
+
+    template_name = "tourism/desk/cancel_booking.html"
+    form_class = CancelBookingForm
+    page_title = gettext_lazy("Cancel and refund a booking")
+    header_icon = "rotate"
+
+    @cached_property
+    def booking(self):
+        return get_object_or_404(
+            Booking.objects.select_related("slot__tour", "payment"), pk=self.kwargs["booking_id"]
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "booking": self.booking}
+
+    def get_initial(self):
+        return {"refund": "policy"}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        booking = self.booking
+        context.update(
+            booking=booking,
+            policy_refund=format_amount(
+                services.refund_for_cancellation(booking), booking.currency
+            ),
+            refundable=format_amount(services.refundable_for(booking), booking.currency),
+            paid=format_amount(booking.amount_minor, booking.currency),
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            result = services.cancel_booking_by_staff(
+                self.booking,
+                refund_minor=form.refund_minor(),
+                reason=form.cleaned_data["reason"],
+                by_user=self.request.user,
+            )
+        except BookingError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        if result.already:
+            messages.warning(self.request, _("This booking was already cancelled."))
+        else:
+            messages.success(
+                self.request,
+                _("Booking %(reference)s is cancelled; %(amount)s refunded; the visitor is told.")
+                % {
+                    "reference": result.booking.reference,
+                    "amount": format_amount(result.refunded_minor, result.booking.currency),
+                },
+            )
+        return redirect(reverse("tourism_desk:manifest", args=[result.booking.slot_id]))
 
 
 class CancelSlotForm(forms.Form):
@@ -229,6 +415,12 @@ class ScheduleForm(forms.ModelForm):
                 ) from None
         return times
 
+    def clean_first_day(self):
+        first = self.cleaned_data["first_day"]
+        if first < timezone.localdate():
+            raise forms.ValidationError(_("The season cannot start in the past."))
+        return first
+
     def clean(self):
         data = super().clean()
         first, last = data.get("first_day"), data.get("last_day")
@@ -269,11 +461,17 @@ class ApproveGroupForm(forms.Form):
     def __init__(self, group_request, *args, **kwargs):
         super().__init__(*args, **kwargs)
         now = timezone.now()
-        slots = Slot.objects.filter(
-            starts_at__gt=now,
-            starts_at__lt=now + datetime.timedelta(days=366),
-            status__in=[Slot.Status.OPEN, Slot.Status.CLOSED],
-        ).select_related("tour")
+        # Only dates with room for the whole group (participants and accompanying adults).
+        slots = (
+            Slot.objects.filter(
+                starts_at__gt=now,
+                starts_at__lt=now + datetime.timedelta(days=366),
+                status__in=[Slot.Status.OPEN, Slot.Status.CLOSED],
+            )
+            .with_taken(now)
+            .filter(capacity__gte=F("taken") + group_request.places)
+            .select_related("tour")
+        )
         if group_request.tour_id:
             slots = slots.filter(tour_id=group_request.tour_id)
         self.fields["slot"].queryset = slots.order_by("starts_at")
@@ -336,5 +534,5 @@ def decide_group(request, group_id):
             services.decline_group_request(group, reason=reason, by_user=request.user)
             messages.success(request, _("Declined; the contact has been told."))
     except BookingError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, str(exc.message))
     return redirect("tourism_desk:groups")

@@ -14,7 +14,10 @@ class TourismConfig(AppConfig):
         from tourism.demo import load
 
         payments.register(
-            services.PURPOSE, services.on_booking_payment, limits=services.PAYMENT_LIMITS
+            services.PURPOSE,
+            services.on_booking_payment,
+            limits=services.PAYMENT_LIMITS,
+            permission="tourism.run_tourism_desk",
         )
         demo.register("tourism", load, order=30)
         home.register_section(

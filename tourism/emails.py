@@ -1,5 +1,7 @@
 """Messages to visitors, each in the language they booked in, and to the desk."""
 
+import datetime
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -7,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from payments.money import format_amount
-from tourism import conf, ics
+from tourism import conf, ics, tickets
 from tourism.services import manage_token, manage_url, waiting_list_token
 
 
@@ -59,18 +61,55 @@ def calendar_file(booking):
         )
 
 
-def _send(template, booking, *, attach_calendar=False):
-    subject, body = render(template, booking_context(booking), booking.language)
+def _send(template, booking, *, attach_calendar=False, attach_ticket=False, **extra):
+    context = {**booking_context(booking), **extra}
+    subject, body = render(template, context, booking.language)
     message = EmailMessage(
         subject, body, settings.DEFAULT_FROM_EMAIL, [booking.email], reply_to=[conf.desk_email()]
     )
     if attach_calendar:
         message.attach(f"{booking.reference}.ics", calendar_file(booking), "text/calendar")
+    if attach_ticket:
+        # An attached PNG, not a data: URI or a remote image: mail clients block those.
+        message.attach(f"{booking.reference}-ticket.png", tickets.qr_png(booking), "image/png")
     message.send()
 
 
 def send_confirmation(booking):
-    _send("confirmation", booking, attach_calendar=True)
+    _send("confirmation", booking, attach_calendar=True, attach_ticket=True)
+
+
+def send_refund_cancelled(booking):
+    _send("refund_cancelled", booking, attach_calendar=True)
+
+
+def send_partial_refund(booking, amount_minor):
+    _send(
+        "partial_refund",
+        booking,
+        refund=format_amount(amount_minor, booking.currency, booking.language),
+    )
+
+
+def send_cancelled_by_desk(booking, reason, refunded_minor):
+    _send(
+        "cancelled_by_desk",
+        booking,
+        attach_calendar=True,
+        reason=reason,
+        refund=format_amount(refunded_minor, booking.currency, booking.language)
+        if refunded_minor
+        else "",
+    )
+
+
+def send_slot_moved(booking, old_starts_at):
+    _send(
+        "slot_moved",
+        booking,
+        attach_calendar=True,
+        old_starts_at=timezone.localtime(datetime.datetime.fromisoformat(old_starts_at)),
+    )
 
 
 def send_late_payment_refunded(booking):

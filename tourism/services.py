@@ -25,9 +25,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from wagtail.log_actions import log as log_action
 
 import live
 import payments
+from payments.money import format_amount
 from tourism import conf
 from tourism.models import Booking, GroupRequest, Slot, TourPage, WaitingListEntry
 from tourism.models.bookings import PARTY_CATEGORIES
@@ -519,11 +521,43 @@ def on_booking_payment(payment, outcome):
             _expire(booking, now)
             offer_freed_places(slot, now)
             publish_availability(slot, now)
-    elif outcome.kind in (payments.REFUNDED, payments.REFUND_FAILED):
+    elif outcome.kind == payments.REFUNDED:
+        _on_refunded(slot, booking, outcome, now)
+    elif outcome.kind == payments.REFUND_FAILED:
         # What stands refunded of the charge: a failed refund lowers it again.
         Booking.objects.filter(pk=booking.pk).update(
             refunded_minor=min(outcome.refunded_total_minor, booking.amount_minor)
         )
+
+
+def _on_refunded(slot, booking, outcome, now):
+    """A refund of a booking's payment, made here or in Stripe's dashboard.
+
+    A booking still confirmed when its payment is refunded in full is cancelled: its places
+    go back (to the waiting list first) and the visitor is told. A partial refund of a
+    confirmed booking keeps it and its places (a goodwill gesture, a price corrected); the
+    visitor is told what came back. A booking already cancelled (by the visitor, the desk or
+    with its date) was told by its cancellation e-mail. Payments calls this once per refund.
+    """
+    refunded = min(outcome.refunded_total_minor, booking.amount_minor)
+    Booking.objects.filter(pk=booking.pk).update(refunded_minor=refunded)
+    booking.refunded_minor = refunded
+    if booking.status != Booking.Status.CONFIRMED:
+        return
+    if refunded >= booking.amount_minor:
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = now
+        booking.save(update_fields=["status", "cancelled_at", "updated_at"])
+        log_action(booking, "tourism.refund_cancelled", data={"refunded": refunded})
+        offer_freed_places(slot, now)
+        publish_availability(slot, now)
+        _after_commit_email("send_refund_cancelled", booking)
+    else:
+        log_action(booking, "tourism.partial_refund", data={"refunded": outcome.amount_minor})
+        amount = outcome.amount_minor
+        from tourism import tasks
+
+        transaction.on_commit(lambda: tasks.send_partial_refund.enqueue(booking.pk, amount))
 
 
 def _on_paid(slot, booking, payment, now):
@@ -633,6 +667,77 @@ def cancel_booking(booking, *, now=None):
         _after_commit_email("send_cancellation", booking)
     booking.refresh_from_db()
     return Cancellation(booking, amount)
+
+
+def cancel_booking_by_staff(booking, *, refund_minor=None, reason="", by_user=None, now=None):
+    """The desk cancels a booking and refunds it: under the policy (refund_minor None) or
+    another amount, which needs a reason. The places go back, the visitor is told in their
+    language, and the booking's history records who, when and why. Safe to repeat.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        slot = _lock_slot(booking.slot_id)
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("payment")
+            .get(pk=booking.pk)
+        )
+        booking.slot = slot
+        if booking.status == Booking.Status.CANCELLED:
+            return Cancellation(booking, 0, already=True)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise BookingError("not_confirmed", _("Only a confirmed booking can be cancelled."))
+        policy = refund_for_cancellation(booking, now)
+        refundable = refundable_for(booking)
+        if refund_minor is None:
+            refund_minor = policy
+        if not 0 <= refund_minor <= refundable:
+            raise BookingError(
+                "refund_too_much",
+                _("At most %(amount)s can be refunded for this booking.")
+                % {"amount": format_amount(refundable, booking.currency)},
+                400,
+            )
+        if refund_minor != policy and not reason:
+            raise BookingError(
+                "reason_needed",
+                _("A refund other than the policy's %(amount)s needs a reason.")
+                % {"amount": format_amount(policy, booking.currency)},
+                400,
+            )
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = now
+        booking.save()
+        if refund_minor:
+            _refund(
+                booking,
+                refund_minor,
+                f"Tour booking {booking.reference} cancelled by the desk: {reason}"[:500],
+                by_user,
+            )
+        log_action(
+            booking,
+            "tourism.cancel_booking",
+            user=by_user,
+            data={"reason": reason, "refunded": refund_minor, "policy": policy},
+        )
+        offer_freed_places(slot, now)
+        publish_availability(slot, now)
+        from tourism import tasks
+
+        transaction.on_commit(
+            lambda: tasks.send_cancelled_by_desk.enqueue(booking.pk, reason, refund_minor)
+        )
+    booking.refresh_from_db()
+    return Cancellation(booking, refund_minor)
+
+
+def refundable_for(booking):
+    """What is left to refund of a booking's payment, in minor units."""
+    if booking.payment_id is None or booking.payment is None:
+        return 0
+    return min(booking.payment.refundable_minor, booking.amount_minor - booking.refunded_minor)
 
 
 def _refund(booking, amount, note, by_user=None):
@@ -951,12 +1056,15 @@ def decline_group_request(group_request, *, reason="", by_user=None, now=None):
 # --- Slots for staff -------------------------------------------------------------------------
 
 
-def create_slots_from_schedule(tour, *, first_day, last_day, weekdays, times, **slot_fields):
+def create_slots_from_schedule(
+    tour, *, first_day, last_day, weekdays, times, now=None, **slot_fields
+):
     """Dates for every chosen weekday (0 = Monday) and start time in a season, in park time.
 
-    A date that exists already is left alone, so a schedule can be applied again.
-    Returns (created, skipped).
+    A date that exists already, or whose start has passed, is left alone, so a schedule can
+    be applied again. Returns (created, skipped).
     """
+    now = now or timezone.now()
     if last_day < first_day:
         raise ValueError("the season ends before it starts")
     zone = timezone.get_current_timezone()
@@ -967,6 +1075,9 @@ def create_slots_from_schedule(tour, *, first_day, last_day, weekdays, times, **
             if day.weekday() in weekdays:
                 for start in sorted(times):
                     starts_at = datetime.datetime.combine(day, start, tzinfo=zone)
+                    if starts_at <= now:
+                        skipped += 1  # a date in the past would be open for nobody
+                        continue
                     _slot, made = Slot.objects.get_or_create(
                         tour=tour, starts_at=starts_at, defaults=slot_fields
                     )
@@ -987,6 +1098,50 @@ def close_slot(slot, *, reopen=False):
     return slot
 
 
+def lock_slot_for_change(slot_id, *, capacity):
+    """Call inside the transaction that saves staff's edit of a date: locks the date and
+    refuses a capacity below the places taken (confirmed and held). Returns the date as it
+    was before the edit."""
+    slot = _lock_slot(slot_id)
+    taken = places_taken(slot)
+    if capacity < taken:
+        raise BookingError(
+            "below_taken",
+            _(
+                "%(taken)d places are already taken on this date: the capacity cannot be "
+                "lower than that (you entered %(capacity)d). Cancel bookings first, or "
+                "cancel the date."
+            )
+            % {"taken": taken, "capacity": capacity},
+            400,
+        )
+    return slot
+
+
+def slot_changed(slot, before, *, by_user=None, now=None):
+    """After staff's edit of a date is saved: a moved start time is logged and every booker
+    (group contacts included) is told in their language; the pages learn the places left."""
+    now = now or timezone.now()
+    if slot.starts_at != before.starts_at:
+        log_action(
+            slot,
+            "tourism.move_slot",
+            user=by_user,
+            data={
+                "from": timezone.localtime(before.starts_at).isoformat(),
+                "to": timezone.localtime(slot.starts_at).isoformat(),
+            },
+        )
+        from tourism import tasks
+
+        old = before.starts_at.isoformat()
+        for pk in Booking.objects.filter(slot=slot, status=Booking.Status.CONFIRMED).values_list(
+            "pk", flat=True
+        ):
+            transaction.on_commit(functools.partial(tasks.send_slot_moved.enqueue, pk, old))
+    publish_availability(slot, now)
+
+
 def cancel_slot(slot, *, reason="", by_user=None, now=None):
     """The park cancels a date: every booking is cancelled and refunded in full, every
     booker told; open checkouts are closed (a payment that still arrives is refunded).
@@ -999,6 +1154,7 @@ def cancel_slot(slot, *, reason="", by_user=None, now=None):
         slot.status = Slot.Status.CANCELLED
         slot.cancellation_reason = reason
         slot.save(update_fields=["status", "cancellation_reason"])
+        log_action(slot, "tourism.cancel_slot", user=by_user, data={"reason": reason})
         bookings = list(
             Booking.objects.select_for_update(of=("self",))
             .select_related("payment")
@@ -1030,18 +1186,78 @@ def cancel_slot(slot, *, reason="", by_user=None, now=None):
 
 
 def set_checked_in(booking, *, checked_in=True, by_user=None, now=None):
+    booking, _already = _check_in(booking.pk, checked_in=checked_in, by_user=by_user, now=now)
+    return booking
+
+
+def _check_in(booking_id, *, checked_in=True, by_user=None, now=None, slot_id=None):
+    """(booking, already): records a check-in once, under the booking's row lock."""
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("slot__tour")
+            .get(pk=booking_id)
+        )
+        if slot_id is not None and booking.slot_id != slot_id:
+            local = timezone.localtime(booking.slot.starts_at)
+            raise BookingError(
+                "other_date",
+                _("Booking %(reference)s is for another tour date: %(date)s.")
+                % {"reference": booking.reference, "date": f"{local:%Y-%m-%d %H:%M}"},
+                400,
+            )
         if booking.status != Booking.Status.CONFIRMED:
-            raise BookingError("not_confirmed", _("Only a confirmed booking can be checked in."))
-        if checked_in and booking.checked_in_at is None:
+            raise BookingError(
+                "not_confirmed",
+                _(
+                    "Booking %(reference)s is %(status)s: only a confirmed booking can be "
+                    "checked in."
+                )
+                % {"reference": booking.reference, "status": booking.get_status_display()},
+            )
+        if checked_in and booking.checked_in_at is not None:
+            return booking, True
+        if not checked_in and booking.checked_in_at is None:
+            return booking, False
+        if checked_in:
             booking.checked_in_at = now or timezone.now()
             booking.checked_in_by = by_user
-        elif not checked_in:
+        else:
             booking.checked_in_at = None
             booking.checked_in_by = None
         booking.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
-    return booking
+        log_action(
+            booking,
+            "tourism.check_in" if checked_in else "tourism.undo_check_in",
+            user=by_user,
+        )
+    return booking, False
+
+
+CHECK_IN_SALT = "tourism.booking.check-in"
+
+
+def check_in_code(booking):
+    """What the ticket's QR code holds: the reference, signed (a code cannot be made up), and
+    unlike the manage link, no use to anyone but the desk."""
+    return signing.Signer(salt=CHECK_IN_SALT).sign(booking.reference)
+
+
+def check_in_by_code(slot, code, *, by_user=None, now=None):
+    """Checks in the booking a scanned ticket names, on `slot`'s manifest.
+
+    Returns (booking, already): `already` when it was checked in before (the desk says when).
+    Raises BookingError (400) for a code that is not a ticket or names another date.
+    """
+    code = (code or "").strip()
+    try:
+        reference = signing.Signer(salt=CHECK_IN_SALT).unsign(code)
+    except signing.BadSignature:
+        reference = None
+    booking = Booking.objects.filter(reference=reference).only("pk").first() if reference else None
+    if booking is None:
+        raise BookingError("bad_code", _("This is not a ticket of ours."), 400)
+    return _check_in(booking.pk, by_user=by_user, now=now, slot_id=slot.pk)
 
 
 # --- Manifests -------------------------------------------------------------------------------
@@ -1051,9 +1267,17 @@ def manifest(slot):
     """Who walks on a date: confirmed bookings, by name."""
     return list(
         Booking.objects.filter(slot=slot, status=Booking.Status.CONFIRMED)
-        .select_related("checked_in_by")
+        .select_related("checked_in_by", "group_request")
         .order_by("name", "reference")
     )
+
+
+def group_of(booking):
+    """The group request behind a group booking, or None."""
+    try:
+        return booking.group_request
+    except GroupRequest.DoesNotExist:
+        return None
 
 
 def day_slots(day):
@@ -1081,6 +1305,7 @@ MANIFEST_COLUMNS = [
     "places",
     "paid",
     "source",
+    "needs",
     "checked_in",
 ]
 
@@ -1093,28 +1318,30 @@ def manifest_csv(slots):
     writer.writerow(MANIFEST_COLUMNS)
     bookings = (
         Booking.objects.filter(slot__in=slots, status=Booking.Status.CONFIRMED)
-        .select_related("slot__tour", "payment")
+        .select_related("slot__tour", "payment", "group_request")
         .order_by("slot__starts_at", "slot_id", "name", "reference")
     )
     for booking in bookings:
         local = timezone.localtime(booking.slot.starts_at)
+        group = group_of(booking)
         writer.writerow(
             [
                 _safe_cell(booking.slot.tour.title),
                 f"{local:%Y-%m-%d %H:%M}",
                 booking.reference,
                 _safe_cell(booking.name),
-                _safe_cell(booking.phone),
+                _safe_cell(booking.phone or (group.phone if group else "")),
                 _safe_cell(booking.email),
                 booking.adults,
                 booking.children,
                 booking.pupils,
                 booking.infants,
                 booking.places,
-                f"{(booking.amount_minor - booking.refunded_minor) / 100:.2f}"
+                format_amount(booking.amount_minor - booking.refunded_minor, booking.currency)
                 if booking.payment_id
                 else "",
-                booking.source,
+                booking.get_source_display(),
+                _safe_cell(group.notes if group else ""),
                 timezone.localtime(booking.checked_in_at).strftime("%H:%M")
                 if booking.checked_in_at
                 else "",

@@ -34,6 +34,26 @@ def send_slot_cancelled(booking_pk):
 
 
 @task()
+def send_refund_cancelled(booking_pk):
+    emails.send_refund_cancelled(_booking(booking_pk))
+
+
+@task()
+def send_partial_refund(booking_pk, amount_minor):
+    emails.send_partial_refund(_booking(booking_pk), amount_minor)
+
+
+@task()
+def send_cancelled_by_desk(booking_pk, reason, refunded_minor):
+    emails.send_cancelled_by_desk(_booking(booking_pk), reason, refunded_minor)
+
+
+@task()
+def send_slot_moved(booking_pk, old_starts_at):
+    emails.send_slot_moved(_booking(booking_pk), old_starts_at)
+
+
+@task()
 def send_waiting_list_offer(booking_pk):
     emails.send_waiting_list_offer(_booking(booking_pk))
 

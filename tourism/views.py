@@ -7,10 +7,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import payments
-from tourism import emails, services
+from tourism import emails, services, tickets
 from tourism.forms import BookingForm, WaitingListForm
 from tourism.models import Booking, Slot
 from tourism.services import BadLink, BookingError
@@ -212,6 +213,10 @@ def _manage_context(booking, **extra):
         "refund_now": services.refund_for_cancellation(booking, now) if cancellable else 0,
         "policy": services.conf.refund_policy(),
         "token": services.manage_token(booking),
+        # The ticket: shown while the visit is ahead or under way.
+        "ticket_svg": mark_safe(tickets.qr_svg(booking))  # markup made by qrcode, no input
+        if booking.status == Booking.Status.CONFIRMED and booking.slot.ends_at > now
+        else "",
         **extra,
     }
 

@@ -37,7 +37,8 @@ def test_a_paid_booking_is_confirmed_and_mailed_in_the_visitors_language(
     manage_link = "https://leopard.example" + services.manage_path(booking, "en")
     assert manage_link in message.body
     assert manage_link.startswith("https://leopard.example/en/tours/booking/")
-    [(filename, ics, mimetype)] = message.attachments
+    [(filename, ics, mimetype), (ticket_name, _png, ticket_type)] = message.attachments
+    assert (ticket_name, ticket_type) == (f"{booking.reference}-ticket.png", "image/png")
     assert filename == f"{booking.reference}.ics"
     assert mimetype.startswith("text/calendar")
     assert "BEGIN:VEVENT" in ics and "\r\n" in ics

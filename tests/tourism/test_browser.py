@@ -89,7 +89,10 @@ def test_a_visitor_books_pays_is_mailed_and_cancels(asgi_server_factory, browser
     assert confirmation["To"] == "ada@example.org"
     assert booking.reference in confirmation["Subject"]
     attachments = list(confirmation.iter_attachments())
-    assert [a.get_filename() for a in attachments] == [f"{booking.reference}.ics"]
+    assert [a.get_filename() for a in attachments] == [
+        f"{booking.reference}.ics",
+        f"{booking.reference}-ticket.png",
+    ]
     link = re.search(r"https?://\S+/en/tours/booking/\S+/", body_of(confirmation)).group(0)
 
     page.goto(server.url + "/en/" + link.split("/en/", 1)[1])
