@@ -146,3 +146,6 @@ def register_tourism_desk_menu_item():
     return DeskMenuItem(
         _("Tourism desk"), reverse("tourism_desk:day"), icon_name="clipboard-list", order=239
     )
+
+
+from tourism import panels as dashboard_panels  # noqa: E402, F401  (registers itself)
