@@ -17,7 +17,9 @@ class ClassVisitRequest(models.Model):
 
     # Made when the form is shown and sent back with it: a second submission of the same form
     # (a double click, a reload after a slow answer) finds the first request instead.
-    submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submission_key = models.UUIDField(
+        _("request number"), default=uuid.uuid4, unique=True, editable=False
+    )
     school = models.CharField(_("school"), max_length=200)
     teacher_name = models.CharField(_("teacher"), max_length=120)
     email = models.EmailField(_("e-mail"))
