@@ -116,7 +116,7 @@ class DonationInspectView(LocalTimeInspectView):
 
 
 class DonationIndexView(ReadableExportMixin, IndexView):
-    export_headings = {"email": _("e-mail"), "amount_display": _("amount")}
+    export_headings = {"email": _("E-mail"), "amount_display": _("Amount")}
 
 
 class DonationViewSet(ModelViewSet):
@@ -290,7 +290,12 @@ class ReasonFormatter(LogFormatter):
     """The reason staff gave, shown beside the action in the donation's history."""
 
     def format_comment(self, log_entry):
-        return (log_entry.data or {}).get("reason", "")
+        data = log_entry.data or {}
+        return " · ".join(part for part in (data.get("receipt"), data.get("reason")) if part)
+
+    def format_message(self, log_entry):
+        comment = self.format_comment(log_entry)
+        return f"{self.message}: {comment}" if comment else str(self.message)
 
 
 @hooks.register("register_log_actions")

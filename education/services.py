@@ -1,6 +1,7 @@
 """Education's operations: finding materials, listing events, class visit requests."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -271,6 +272,10 @@ def follow_group_request(group_request):
     source = group_request.source_reference or ""
     if not source.startswith(SOURCE_PREFIX):
         return None
+    try:
+        submission_key = uuid.UUID(source.removeprefix(SOURCE_PREFIX))
+    except ValueError:
+        return None
     states = {
         "approved": (ClassVisitRequest.Status.CONFIRMED, VISIT_CONFIRMED),
         "declined": (ClassVisitRequest.Status.DECLINED, VISIT_DECLINED),
@@ -280,15 +285,12 @@ def follow_group_request(group_request):
         return None
     status, action = states[group_request.status]
     with transaction.atomic():
-        return _follow(group_request, status, action)
+        return _follow(group_request, submission_key, status, action)
 
 
-def _follow(group_request, status, action):
-    source = group_request.source_reference
+def _follow(group_request, submission_key, status, action):
     visit = (
-        ClassVisitRequest.objects.select_for_update()
-        .filter(submission_key=source.removeprefix(SOURCE_PREFIX))
-        .first()
+        ClassVisitRequest.objects.select_for_update().filter(submission_key=submission_key).first()
     )
     if visit is None or visit.status == status:
         return visit

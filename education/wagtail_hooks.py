@@ -26,7 +26,7 @@ from education.uploads import read_safe_document
 
 
 class ClassVisitIndexView(ReadableExportMixin, IndexView):
-    export_headings = {"reference": _("request number")}
+    export_headings = {"reference": _("Request number")}
 
 
 class ClassVisitInspectView(InspectView):
@@ -135,9 +135,15 @@ register_snippet(EducationViewSetGroup)
 
 
 class VisitDecisionFormatter(LogFormatter):
+    """The decision with its group request and the desk's reason, in the request's history."""
+
     def format_comment(self, log_entry):
         data = log_entry.data or {}
         return " · ".join(part for part in (data.get("group_request"), data.get("reason")) if part)
+
+    def format_message(self, log_entry):
+        comment = self.format_comment(log_entry)
+        return f"{self.message}: {comment}" if comment else str(self.message)
 
 
 @hooks.register("register_log_actions")
