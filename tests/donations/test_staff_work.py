@@ -168,6 +168,8 @@ def test_fundraising_edits_and_publishes_a_report_seeing_who_will_be_mailed(
                 "date": timezone.localdate().isoformat(),
                 "intro_ru": "Итоги",
                 "body_ru-count": "0",
+                "body_en-count": "0",
+                "body_zh_hans-count": "0",
                 "action-publish": "action-publish",
             },
         )
