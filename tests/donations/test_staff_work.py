@@ -5,6 +5,7 @@ publishing a report knowing how many subscribers it will e-mail."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -178,3 +179,46 @@ def test_fundraising_edits_and_publishes_a_report_seeing_who_will_be_mailed(
     assert report.live
     assert sorted(m.to[0] for m in mailoutbox) == ["s0@example.org", "s1@example.org"]
     assert "Опубликовать (письма не отправляются)" in client.get(edit_url).content.decode()
+
+
+ADMIN_SOURCES = ("admin_views.py", "wagtail_hooks.py", "panels.py", "templates/donations/admin/")
+
+
+def admin_strings():
+    """The English of every string on Fundraising's admin screens, from the catalogue."""
+    import polib
+    from django.conf import settings
+
+    catalogue = polib.pofile(
+        str(settings.BASE_DIR / "donations/locale/zh_Hans/LC_MESSAGES/django.po")
+    )
+    return {
+        entry.msgid
+        for entry in catalogue
+        if any(part in path for path, _line in entry.occurrences for part in ADMIN_SOURCES)
+        and "%(" not in entry.msgid
+        and len(entry.msgid) > 5
+    }
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "ru"])
+def test_fundraisings_screens_show_no_english_labels(gifts, fundraiser, language):
+    from tests.dashboards import speak
+
+    user, client = fundraiser
+    speak(user, language)
+    paid, _other = gifts
+    english = admin_strings()
+    assert {"Donor's history", "Download CSV", "Resend receipt"} <= english
+    for url in [
+        "/admin/",
+        f"/admin/donations/inspect/{paid.pk}/",
+        f"/admin/donations/edit/{paid.pk}/",
+        "/admin/fundraising/totals/",
+        f"/admin/fundraising/donors/{paid.supporter_id}/",
+    ]:
+        html = client.get(url).content.decode()
+        shown = {text for text in english if re.search(rf">\s*{re.escape(text)}\s*<", html)}
+        assert not shown, (url, shown)
+        assert "View / edit fields for" not in html
+        assert "(minor units)" not in html
