@@ -265,7 +265,9 @@ class NavigationSettings(ClusterableModel, BaseSiteSetting):
 
 class NavigationLink(Orderable):
     settings = ParentalKey(NavigationSettings, related_name="links", on_delete=models.CASCADE)
-    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("page"), on_delete=models.CASCADE, related_name="+"
+    )
     label = models.CharField(
         _("label"), max_length=60, blank=True, help_text=_("Defaults to the page's title.")
     )

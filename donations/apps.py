@@ -8,13 +8,15 @@ class DonationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_save
         from wagtail.signals import page_published
 
         import payments
         from cms import demo, home
         from donations import conf, services
         from donations.demo import load
-        from donations.signals import report_published
+        from donations.models import CampaignIndexPage
+        from donations.signals import campaign_index_created, report_published
 
         payments.register(
             conf.PURPOSE,
@@ -30,3 +32,8 @@ class DonationsConfig(AppConfig):
         )
         demo.register("donations", load, order=50)
         page_published.connect(report_published, dispatch_uid="donations:report_published")
+        post_save.connect(
+            campaign_index_created,
+            sender=CampaignIndexPage,
+            dispatch_uid="donations:campaign_index_created",
+        )

@@ -4,6 +4,7 @@ Money is counted from DonationEntry rows written in the payment webhook's transa
 on_donation_payment); nothing here keeps a running total that could drift.
 """
 
+import datetime
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -573,10 +574,28 @@ def sponsor_campaign():
 # --- Staff figures ------------------------------------------------------------------------------
 
 
-def totals_per_campaign():
-    """Raised, refunded and gifts per campaign, from the money rows."""
+def park_day_range(start=None, end=None):
+    """Money rows from the first day's midnight to the last day's end, both in park time."""
+    entries = DonationEntry.objects.all()
+    zone = timezone.get_current_timezone()
+    if start:
+        entries = entries.filter(
+            created_at__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
+        )
+    if end:
+        entries = entries.filter(
+            created_at__lt=datetime.datetime.combine(
+                end + timedelta(days=1), datetime.time.min, tzinfo=zone
+            )
+        )
+    return entries
+
+
+def totals_per_campaign(start=None, end=None):
+    """Raised, refunded and gifts per campaign, from the money rows (between two park days)."""
     rows = (
-        DonationEntry.objects.values("donation__campaign", "donation__currency")
+        park_day_range(start, end)
+        .values("donation__campaign", "donation__currency")
         .annotate(
             raised=Sum("amount_minor"),
             refunded=Sum("amount_minor", filter=Q(kind__in=DonationEntry.REFUND_KINDS)),
@@ -597,12 +616,17 @@ def totals_per_campaign():
     ]
 
 
-def totals_per_month(months=24):
-    """Raised per calendar month (in the park's time zone) and currency, newest first."""
-    since = timezone.now() - timedelta(days=31 * months)
+def totals_per_month(months=24, start=None, end=None):
+    """Raised per calendar month (in the park's time zone) and currency, newest first: the
+    last `months` months, or the months between two park days."""
+    if start is None and end is None:
+        entries = DonationEntry.objects.filter(
+            created_at__gte=timezone.now() - timedelta(days=31 * months)
+        )
+    else:
+        entries = park_day_range(start, end)
     rows = (
-        DonationEntry.objects.filter(created_at__gte=since)
-        .annotate(month=TruncMonth("created_at"))
+        entries.annotate(month=TruncMonth("created_at"))
         .values("month", "donation__currency")
         .annotate(
             raised=Sum("amount_minor"),
@@ -620,3 +644,34 @@ def totals_per_month(months=24):
             }
         )
     return sorted(table.items(), key=lambda item: item[0], reverse=True)
+
+
+def subscribers_to_email(report):
+    """How many confirmed subscribers publishing `report` will e-mail: none once it was sent."""
+    if ReportMailing.objects.filter(report_id=report.pk).exists():
+        return 0
+    return CampaignSubscriber.objects.filter(
+        campaign_id=report.get_parent().pk, status=CampaignSubscriber.Status.ACTIVE
+    ).count()
+
+
+def report_already_sent(report):
+    return bool(report.pk) and ReportMailing.objects.filter(report_id=report.pk).exists()
+
+
+def resend_receipt(entry):
+    """Sends a gift's receipt again (with the sponsor's certificate link, if any)."""
+    if entry.kind not in DonationEntry.GIFT_KINDS:
+        raise GivingError(_("Only a gift has a receipt."))
+    from donations.tasks import send_receipt
+
+    transaction.on_commit(lambda: send_receipt.enqueue(entry.pk), robust=True)
+
+
+def donor_history(supporter):
+    """A donor's gifts, newest first, with the money each moved: for the staff's history."""
+    return list(
+        supporter.donations.select_related("campaign", "leopard")
+        .prefetch_related("entries")
+        .order_by("-created_at", "-pk")
+    )

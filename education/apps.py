@@ -8,6 +8,8 @@ class EducationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from cms import demo, home
         from education import sections
         from education.demo import load
@@ -16,3 +18,17 @@ class EducationConfig(AppConfig):
         home.register_section(
             "education", "education/includes/home_events.html", sections.home_events, order=40
         )
+        post_save.connect(
+            group_request_saved,
+            sender="tourism.GroupRequest",
+            dispatch_uid="education:group_request_saved",
+        )
+
+
+def group_request_saved(sender, instance, raw=False, **kwargs):
+    """The class visit follows the group request the tourism desk decided (education.services)."""
+    if raw:
+        return
+    from education.services import follow_group_request
+
+    follow_group_request(instance)

@@ -1,6 +1,7 @@
 """Education's operations: finding materials, listing events, class visit requests."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -9,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from education import ical
 from education.models import (
@@ -256,3 +258,53 @@ def hand_over_to_tourism_desk(visit):
     visit.status = ClassVisitRequest.Status.WITH_TOURISM_DESK
     visit.save(update_fields=["tourism_reference", "status"])
     transaction.on_commit(lambda: tasks.notify_staff_of_class_visit.enqueue(visit.pk))
+
+
+VISIT_CONFIRMED = "education.visit_confirmed"
+VISIT_DECLINED = "education.visit_declined"
+SOURCE_PREFIX = "education:"
+
+
+def follow_group_request(group_request):
+    """A class visit's state follows the tourism desk's group request it became: approved,
+    confirmed; declined, declined. The decision is logged on the class visit request with the
+    desk's user and reason, so its history in the admin tells who decided, when and why."""
+    source = group_request.source_reference or ""
+    if not source.startswith(SOURCE_PREFIX):
+        return None
+    try:
+        submission_key = uuid.UUID(source.removeprefix(SOURCE_PREFIX))
+    except ValueError:
+        return None
+    states = {
+        "approved": (ClassVisitRequest.Status.CONFIRMED, VISIT_CONFIRMED),
+        "declined": (ClassVisitRequest.Status.DECLINED, VISIT_DECLINED),
+        "pending": (ClassVisitRequest.Status.WITH_TOURISM_DESK, None),
+    }
+    if group_request.status not in states:
+        return None
+    status, action = states[group_request.status]
+    with transaction.atomic():
+        return _follow(group_request, submission_key, status, action)
+
+
+def _follow(group_request, submission_key, status, action):
+    visit = (
+        ClassVisitRequest.objects.select_for_update().filter(submission_key=submission_key).first()
+    )
+    if visit is None or visit.status == status:
+        return visit
+    visit.status = status
+    visit.tourism_reference = group_request.reference
+    visit.save(update_fields=["status", "tourism_reference"])
+    if action:
+        log(
+            instance=visit,
+            action=action,
+            user=group_request.decided_by,
+            data={
+                "reason": group_request.decline_reason,
+                "group_request": group_request.reference,
+            },
+        )
+    return visit

@@ -294,3 +294,6 @@ def register_tourism_log_actions(actions):
             "DeskLogFormatter", (_DeskLogFormatter,), {"label": label, "message": message}
         )
         actions.register_action(action)(formatter)
+
+
+from tourism import panels as dashboard_panels  # noqa: E402, F401  (registers itself)

@@ -256,3 +256,6 @@ def register_wildlife_admin_urls():
         ),
         path("wildlife/embargo/", admin_views.ChangeEmbargoView.as_view(), name="wildlife_embargo"),
     ]
+
+
+from wildlife import panels as dashboard_panels  # noqa: E402, F401  (registers itself)

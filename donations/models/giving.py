@@ -107,6 +107,8 @@ class Donation(models.Model):
         permissions = [
             ("moderate_donation_messages", _("Can approve donors' messages")),
             ("view_fundraising_totals", _("Can see fundraising totals")),
+            ("stop_monthly_donation", _("Can stop a donor's monthly gift")),
+            ("resend_donation_receipt", _("Can resend a receipt")),
         ]
 
     def __str__(self):

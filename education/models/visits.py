@@ -17,7 +17,9 @@ class ClassVisitRequest(models.Model):
 
     # Made when the form is shown and sent back with it: a second submission of the same form
     # (a double click, a reload after a slow answer) finds the first request instead.
-    submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submission_key = models.UUIDField(
+        _("request number"), default=uuid.uuid4, unique=True, editable=False
+    )
     # The event the class asks to join (from the event page's link), if any.
     event = models.ForeignKey(
         "education.EventPage",

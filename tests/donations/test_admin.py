@@ -7,6 +7,7 @@ from django.test import Client
 
 from donations import services
 from donations.models import Donation
+from payments.money import format_amount
 from tests.donations.conftest import committed, pay_with_test_checkout, start
 
 
@@ -46,6 +47,8 @@ def test_fundraising_holds_its_permissions(db):
         "moderate_donation_messages",
         "view_fundraising_totals",
         "view_campaignsubscriber",
+        "stop_monthly_donation",
+        "resend_donation_receipt",
     }
 
 
@@ -65,7 +68,10 @@ def test_donations_list_filters_and_exports_csv(gifts, django_assert_max_num_que
     assert export.status_code == 200
     rows = b"".join(export.streaming_content).decode().splitlines()
     assert len(rows) == 3  # the heading and the two paid gifts
-    assert any("anna@example.org" in row and "5000" in row for row in rows)
+    # Amounts as money, never minor units; choices by their label; park time.
+    paid_row = next(row for row in rows if "anna@example.org" in row)
+    assert format_amount(5_000, "USD", "ru") in paid_row and "5000" not in paid_row
+    assert "+00:00" not in paid_row
 
 
 def test_staff_moderate_messages_but_change_nothing_else(gifts):
