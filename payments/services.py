@@ -288,7 +288,7 @@ def _signed_at(signature):
     """The t= of a Stripe-Signature header whose signature has been verified (so it parses)."""
     # Read as stripe-python reads it: the first "t" item, "=" splitting at most twice.
     items = [item.split("=", 2) for item in signature.split(",")]
-    return int([item[1] for item in items if item[0] == "t"][0])
+    return int(next(item[1] for item in items if item[0] == "t"))
 
 
 def process_event(event, source):

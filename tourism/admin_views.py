@@ -12,13 +12,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms import params
 from tourism import services
 from tourism.models import Booking, GroupRequest, Slot, TourPage
 from tourism.services import BookingError
@@ -40,7 +40,7 @@ class DeskMixin(WagtailAdminTemplateMixin):
 
 
 def _day(request):
-    return parse_date(request.GET.get("day") or "") or timezone.localdate()
+    return params.parse_date(request.GET.get("day")) or timezone.localdate()
 
 
 class DayView(DeskMixin, TemplateView):
