@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
@@ -35,6 +35,13 @@ def sitemap(request):
     response = wagtail_sitemap(request)
     response.render()
     return response
+
+
+def bad_request(request, exception):
+    """A request the portal refuses (a NUL byte, a number out of range): said in the
+    visitor's language, nothing of what they sent echoed back."""
+    template = loader.get_template("400.html")
+    return HttpResponseBadRequest(template.render({}, request))
 
 
 def page_not_found(request, exception):

@@ -166,11 +166,12 @@ class DonationForm(forms.Form):
         choice = (data.get("amount") or "").strip()
         try:
             if choice and choice != OTHER:
-                if not choice.isdigit() or int(choice) not in {
-                    offer["amount_minor"] for offer in self.offered
-                }:
+                offered = {
+                    str(offer["amount_minor"]): offer["amount_minor"] for offer in self.offered
+                }
+                if choice not in offered:
                     raise forms.ValidationError(_("Please choose one of the amounts shown."))
-                amount_minor = int(choice)
+                amount_minor = offered[choice]
             else:
                 typed = data.get("other_amount")
                 amount_minor = parse_amount(typed, currency)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 import live
 import payments
+from cms import params
 from donations import conf
 from donations.forms import DonationForm, EmailForm
 from donations.models import (
@@ -95,11 +96,11 @@ def donor_wall(campaign, limit=60):
 
 
 def campaign_context(request, campaign, form=None):
-    leopard_id = request.GET.get("leopard", "")
     if form is None:
         form = giving_form(campaign)
-        if leopard_id.isdigit() and "leopard" in form.fields:
-            form.initial["leopard"] = int(leopard_id)
+        leopard_id = params.parse_id(request.GET.get("leopard"))
+        if leopard_id is not None and "leopard" in form.fields:
+            form.initial["leopard"] = leopard_id
     return {
         # The cursor is read before the totals: an update in between is replayed, not missed.
         "live_since": latest_id(),

@@ -238,7 +238,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         try:
             message = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # deep nesting fits in a small message
             message = None
         if not isinstance(message, dict):
             await self.close(CLOSE_BAD_MESSAGE)
@@ -279,7 +279,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.hub.join(self, topics)
         if self.closed:
             return
-        missed, truncated = await database_sync_to_async(services.events_since)(topics, since)
+        replay = await database_sync_to_async(_replay)(topics, since)
+        if replay is None:
+            await self.close(CLOSE_BAD_MESSAGE)
+            return
+        missed, truncated = replay
         for event in missed:
             self._queue_event(
                 event.pk, {"type": "websocket.send", "text": services.event_text(event)}
@@ -301,3 +305,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         held, self.replaying = self.replaying, None
         for event_id, frame in held:
             self._queue_event(event_id, frame)
+
+
+def _replay(topics, since):
+    """What a subscriber missed after `since`; None when `since` is beyond every event's id
+    (no page ever gave it: kept, it would hide the next events from this client)."""
+    if since > services.latest_id():
+        return None
+    return services.events_since(topics, since)

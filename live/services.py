@@ -23,8 +23,9 @@ from live.models import Delivery, Event, Follower
 
 logger = logging.getLogger(__name__)
 
-TOPIC_PATTERN = re.compile(r"^(feed|(leopard|campaign|slot|tour):[0-9]{1,12})$")
-FOLLOWABLE_TOPIC = re.compile(r"^leopard:[0-9]{1,12}$")
+# \Z, not $: "$" also matches before a trailing newline, and "feed\n" is no topic.
+TOPIC_PATTERN = re.compile(r"^(feed|(leopard|campaign|slot|tour):[0-9]{1,12})\Z")
+FOLLOWABLE_TOPIC = re.compile(r"^leopard:[0-9]{1,12}\Z")
 SIGHTING_PUBLISHED = "sighting.published"
 # An arbitrary constant: the PostgreSQL advisory lock that orders publications.
 PUBLISH_LOCK_KEY = 0x1E0_1A2D

@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cms import params
 from live import conf, services
 from live.forms import FollowForm
 
@@ -67,11 +68,12 @@ def events(request):
         return _bad_request(_("Give between 1 and %(max)d topics.") % {"max": conf.max_topics()})
     if not all(services.is_topic(topic) for topic in topics):
         return _bad_request(_("Unknown topic."))
-    raw_since = request.GET.get("since", "0")
-    if not raw_since.isdigit() or len(raw_since) > 18:
+    try:
+        since = params.parse_int(request.GET.get("since")) or 0
+    except params.BadParameter:
         return _bad_request(_("“since” must be an event id (a whole number)."))
-    found, truncated = services.events_since(topics, int(raw_since))
-    last_id = found[-1].pk if found else int(raw_since)
+    found, truncated = services.events_since(topics, since)
+    last_id = found[-1].pk if found else since
     response = JsonResponse(
         {
             "events": [event.as_message() for event in found],

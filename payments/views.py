@@ -1,3 +1,4 @@
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
@@ -12,7 +13,12 @@ from payments.models import Payment, TestCheckoutSession
 def stripe_webhook(request):
     """Stripe's (and the test checkout's) signed events. 400: refused; 500: Stripe retries."""
     try:
-        outcome = services.receive_webhook(request.body, request.headers.get("Stripe-Signature"))
+        body = request.body
+    except RequestDataTooBig:
+        # No event of Stripe's is this large: refused for good, not a 500 that asks for retries.
+        return JsonResponse({"error": "the body is too large"}, status=413)
+    try:
+        outcome = services.receive_webhook(body, request.headers.get("Stripe-Signature"))
     except (services.InvalidSignature, services.MalformedEvent) as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     except Exception:

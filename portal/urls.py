@@ -21,6 +21,7 @@ def app_urls(module):
     ]
 
 
+handler400 = "cms.views.bad_request"
 handler404 = "cms.views.page_not_found"
 handler500 = "cms.views.server_error"
 

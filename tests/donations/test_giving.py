@@ -1,6 +1,7 @@
 """The giving form: good gifts reach the checkout; bad input gets a clear error and no charge."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -90,6 +91,25 @@ def test_a_preset_amount_that_the_page_did_not_offer_is_refused(client, campaign
     assert response.status_code == 400
     assert "Please choose one of the amounts shown." in response.content.decode()
     assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["²", "６０００", "99999999999999999"])
+def test_a_preset_amount_in_other_digits_is_refused_not_a_500(campaigns, demo_checkout, amount):
+    response = Client(raise_request_exception=False).post(
+        give_url(campaigns.patrols, "en"), form(amount=amount, other_amount="")
+    )
+    assert response.status_code == 400
+    assert "Please choose one of the amounts shown." in response.content.decode()
+    assert not Payment.objects.exists()
+    assert not Donation.objects.exists()
+
+
+@pytest.mark.parametrize("leopard", ["²", "99999999999999999999999", "-1"])
+def test_a_campaign_page_refuses_a_bad_leopard_to_sponsor(campaigns, leopard):
+    response = Client(raise_request_exception=False).get(
+        campaigns.patrols.get_url(), {"leopard": leopard}
+    )
+    assert response.status_code == 400
 
 
 def test_a_currency_the_campaign_does_not_take_is_refused(client, campaigns, demo_checkout):

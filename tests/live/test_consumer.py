@@ -192,3 +192,35 @@ async def test_a_foreign_origin_is_refused_by_default():
     connected, _ = await client.connect()
     assert not connected
     await asyncio.sleep(0)
+
+
+async def refused(message):
+    """The close code a hostile client gets for `message`; a bystander keeps its events."""
+    bystander = await connect()
+    await subscribe(bystander, ["feed"])
+    hostile = await connect()
+    await hostile.send_to(text_data=message)
+    code = await closed_with(hostile)
+    event = await apublish("feed", "note", {"n": 1})
+    assert (await bystander.receive_json_from(timeout=3))["event"]["id"] == event.pk
+    await bystander.disconnect()
+    return code
+
+
+async def test_a_topic_with_a_trailing_newline_is_refused():
+    message = json.dumps({"type": "subscribe", "topics": ["feed\n"]})
+    assert await refused(message) == consumers.CLOSE_BAD_MESSAGE
+
+
+@pytest.mark.parametrize("beyond", [1, 2**63])
+async def test_a_since_beyond_every_event_id_is_refused(beyond):
+    # Kept, such a cursor would silently hide the next events from this client.
+    latest = await apublish("feed", "note", {"n": 0})
+    message = json.dumps({"type": "subscribe", "topics": ["feed"], "since": latest.pk + beyond})
+    assert await refused(message) == consumers.CLOSE_BAD_MESSAGE
+
+
+async def test_deeply_nested_json_is_refused_as_a_bad_message():
+    message = "[" * 1020 + "]" * 1020
+    assert len(message.encode()) <= consumers.conf.max_message_bytes()
+    assert await refused(message) == consumers.CLOSE_BAD_MESSAGE

@@ -83,6 +83,12 @@ def test_polling_reads_one_query(client, django_assert_num_queries):
         ("", "Укажите от 1 до 8 тем."),
         ("?topics=feed&since=-1", "«since» должен быть номером события (целым числом)."),
         ("?topics=feed&since=abc", "«since» должен быть номером события (целым числом)."),
+        ("?topics=feed&since=²", "«since» должен быть номером события (целым числом)."),
+        ("?topics=feed&since=١٢", "«since» должен быть номером события (целым числом)."),
+        (
+            "?topics=feed&since=99999999999999999999",
+            "«since» должен быть номером события (целым числом).",
+        ),
         ("?topics=leopard:1;drop&since=0", "Неизвестная тема."),
         ("?topics=" + ",".join(f"slot:{n}" for n in range(9)), "Укажите от 1 до 8 тем."),
     ],

@@ -204,6 +204,30 @@ class TestRefusedDeliveries:
     def test_timestamp_outside_tolerance(self, event):
         self.assert_refused(post_event(event, timestamp=int(time.time()) - 301))
 
+    def test_timestamp_too_far_in_the_future(self, event):
+        # Refused like a stale one: a signature made ahead of time could be replayed for long.
+        self.assert_refused(post_event(event, timestamp=int(time.time()) + 301))
+
+    def test_timestamp_a_little_ahead_is_accepted(self, event):
+        # Clocks drift both ways: within the tolerance, a timestamp ahead of ours is Stripe's.
+        response = post_event(event, timestamp=int(time.time()) + 60)
+        assert response.status_code == 200
+        assert response.json() == {"outcome": "processed"}
+
+    def test_body_over_the_upload_limit_is_413_not_a_retry(self, event, settings):
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+        payload = json.dumps({**event, "padding": "x" * 20_000})
+        response = Client(raise_request_exception=False).post(
+            WEBHOOK_URL,
+            payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=sign(payload),
+        )
+        assert response.status_code == 413
+        assert "error" in response.json()
+        assert WebhookEvent.objects.count() == 0
+        assert Payment.objects.filter(status=Payment.Status.PAID).count() == 0
+
     def test_missing_header(self, event):
         response = Client().post(WEBHOOK_URL, json.dumps(event), content_type="application/json")
         self.assert_refused(response)

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -119,6 +120,16 @@ def test_the_desk_is_for_the_tourism_desk_only(client, slot, desk_user, django_u
     page = client.get(reverse("tourism_desk:day") + f"?day={day:%Y-%m-%d}")
     assert page.status_code == 200
     assert reverse("tourism_desk:manifest", args=[slot.pk]) in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "day", ["2024-02-30", "²０24-01-01", "9999-12-31", "0000-01-01", "tomorrow"]
+)
+@pytest.mark.parametrize("view", ["tourism_desk:day", "tourism_desk:day_csv"])
+def test_the_desk_refuses_a_day_that_is_no_date(slot, desk_user, view, day):
+    client = Client(raise_request_exception=False)
+    client.force_login(desk_user)
+    assert client.get(reverse(view), {"day": day}).status_code == 400
 
 
 def test_the_manifest_lists_confirmed_bookings_and_checks_them_in(client, slot, desk_user):

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from cms.demo import tr
 from cms.models import HomePage, StandardPage
@@ -97,10 +98,26 @@ def test_sightings_list_filters(client, published):
     assert by_sector.content.decode().count('class="sighting"') == 1
     other_year = client.get("/en/leopards/sightings/", {"year": "2019"})
     assert other_year.content.decode().count('class="sighting"') == 0
-    nonsense = client.get(
-        "/en/leopards/sightings/", {"leopard": "x'; drop", "year": "soon", "page": "-4"}
-    )
-    assert nonsense.status_code == 200
+    assert client.get("/en/leopards/sightings/", {"page": "-4"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("leopard", "x'; drop"),
+        ("leopard", "²"),
+        ("leopard", "99999999999999999999999"),
+        ("year", "soon"),
+        ("year", "0"),
+        ("year", "10000"),
+        ("year", "99999999999999999999999"),
+        ("sector", "a\x00b"),
+    ],
+)
+def test_a_bad_sightings_filter_is_a_400_in_the_visitors_language(published, name, value):
+    response = Client(raise_request_exception=False).get("/ru/leopardy/sightings/", {name: value})
+    assert response.status_code == 400
+    assert "Не удалось разобрать запрос" in response.content.decode()
 
 
 def test_population_page_draws_charts_with_a_table(client, leopard_tree):

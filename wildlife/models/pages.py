@@ -10,6 +10,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms import params
 from cms.blocks import BodyBlock
 from cms.models import BasePage
 
@@ -55,12 +56,14 @@ class LeopardIndexPage(RoutablePageMixin, BasePage):
             "sector": request.GET.get("sector", "").strip(),
             "year": request.GET.get("year", "").strip(),
         }
-        if filters["leopard"].isdigit():
-            sightings = sightings.filter(leopard_id=int(filters["leopard"]))
+        leopard_id = params.parse_id(filters["leopard"])
+        if leopard_id is not None:
+            sightings = sightings.filter(leopard_id=leopard_id)
         if filters["sector"]:
             sightings = sightings.filter(place_code=filters["sector"])
-        if filters["year"].isdigit():
-            sightings = sightings.filter(month__year=int(filters["year"]))
+        year = params.parse_year(filters["year"])
+        if year is not None:
+            sightings = sightings.filter(month__year=year)
         paginator = Paginator(sightings, self.per_page)
         try:
             page_obj = paginator.page(request.GET.get("page", 1))
