@@ -177,6 +177,26 @@ else:
 # saving a site setting and every live event (sighting, booking, gift) replace it at once.
 HOME_PAGE_CACHE_SECONDS = env.int("HOME_PAGE_CACHE_SECONDS", default=30)
 
+# Limits on the public actions that send e-mail or reserve something (cms.ratelimits): counts
+# on the default cache, per client address and per e-mail address, "N/period" with s, m, h or d.
+RATELIMIT_ENABLE = env.bool("RATE_LIMITS_ENABLED", default=True)
+RATELIMIT_FAIL_OPEN = True  # a Redis outage lets visitors through rather than refusing everyone
+# Behind a proxy that passes the client's address in a header (uvicorn --proxy-headers already
+# puts it in REMOTE_ADDR): its WSGI name, e.g. HTTP_X_REAL_IP. Trusted only when set.
+RATE_LIMIT_CLIENT_IP_HEADER = env.str("RATE_LIMIT_CLIENT_IP_HEADER", default="")
+# Sign-in links, follow and report subscriptions, class-visit requests, the waiting list.
+RATE_LIMIT_EMAILS_PER_CLIENT = env.str("RATE_LIMIT_EMAILS_PER_CLIENT", default="10/h")
+RATE_LIMIT_EMAILS_PER_ADDRESS = env.str("RATE_LIMIT_EMAILS_PER_ADDRESS", default="3/h")
+# Booking attempts (each may hold places for the hold's time), overall and on one date.
+RATE_LIMIT_HOLDS_PER_CLIENT = env.str("RATE_LIMIT_HOLDS_PER_CLIENT", default="10/h")
+RATE_LIMIT_HOLDS_PER_CLIENT_AND_DATE = env.str(
+    "RATE_LIMIT_HOLDS_PER_CLIENT_AND_DATE", default="4/h"
+)
+RATE_LIMIT_HOLDS_PER_ADDRESS = env.str("RATE_LIMIT_HOLDS_PER_ADDRESS", default="5/h")
+# Checkout sessions: gifts, and paying for a held booking again.
+RATE_LIMIT_CHECKOUTS_PER_CLIENT = env.str("RATE_LIMIT_CHECKOUTS_PER_CLIENT", default="20/h")
+RATE_LIMIT_CHECKOUTS_PER_ADDRESS = env.str("RATE_LIMIT_CHECKOUTS_PER_ADDRESS", default="10/h")
+
 # Tasks (e-mails, indexing): run at once in the embedded mode; a database queue and
 # `manage.py db_worker` in production (TASKS_BACKEND=database).
 TASKS = {
