@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.busy.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -140,11 +141,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-    pool_size = env.int("DATABASE_POOL_MAX", default=0)
-    if pool_size:  # ASGI runs each request in a thread of its own: pool the connections
+    # ASGI runs each request in a thread of its own: production pools the connections, so a
+    # rush waits for one of a bounded number instead of opening one per thread until PostgreSQL
+    # refuses ("too many clients"). A request that waits longer than DATABASE_POOL_TIMEOUT gets
+    # a 503 page (cms.busy). The embedded mode and the test suite (DEBUG on) open a connection
+    # per thread unless DATABASE_POOL_MAX is set; DATABASE_POOL_MAX=0 turns the pool off.
+    pool_size = env.int("DATABASE_POOL_MAX", default=0 if DEBUG else 10)
+    if pool_size:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
         DATABASES["default"]["OPTIONS"] = {
             **DATABASES["default"].get("OPTIONS", {}),
-            "pool": {"min_size": 2, "max_size": pool_size, "timeout": 30},
+            "pool": {
+                "min_size": min(2, pool_size),
+                "max_size": pool_size,
+                "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+            },
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -311,9 +322,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Content-Security-Policy on every page but the two admins (django-csp, docs/deploy.md): scripts
 # and styles from our own static files only, never inline. Wagtail's admin runs inline scripts
 # and styles of its own, so /admin/ (and Django's /django-admin/) are left out.
-CSP_IMG_SRC = env.list("CSP_IMG_SRC", default=[])  # origins of media, e.g. the public bucket
-if AWS_STORAGE_BUCKET_NAME and not CSP_IMG_SRC:
-    CSP_IMG_SRC = [
+MEDIA_ORIGINS = env.list("MEDIA_ORIGINS", default=[])  # origins of media, e.g. the public bucket
+if AWS_STORAGE_BUCKET_NAME and not MEDIA_ORIGINS:
+    MEDIA_ORIGINS = [
         AWS_S3_ENDPOINT_URL.rstrip("/")
         if AWS_S3_ENDPOINT_URL
         else f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
@@ -324,7 +335,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", *CSP_IMG_SRC],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
         # 'self' covers ws: and wss: on the page's own host (CSP level 3): the live socket.
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
