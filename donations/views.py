@@ -100,7 +100,7 @@ def subscribe(request, campaign_id):
     if not form.is_valid():
         context = {"campaign": campaign, "form": form}
         return render(request, "donations/subscribe_form.html", context, status=400)
-    services.request_updates(campaign, form.cleaned_data["email"], translation.get_language())
+    services.ask_for_updates(campaign.pk, form.cleaned_data["email"], translation.get_language())
     return redirect("donations:subscribe_sent")
 
 

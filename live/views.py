@@ -21,7 +21,7 @@ def follow(request):
     """The no-JavaScript follow form's target: asks for confirmation by e-mail."""
     form = FollowForm(request.POST if request.method == "POST" else request.GET or None)
     if request.method == "POST" and form.is_valid():
-        services.request_follow(
+        services.ask_to_follow(
             form.cleaned_data["email"],
             form.cleaned_data["topic"],
             form.cleaned_data["title"],

@@ -211,13 +211,14 @@ RATE_LIMIT_CHECKOUTS_PER_CLIENT = env.str("RATE_LIMIT_CHECKOUTS_PER_CLIENT", def
 RATE_LIMIT_CHECKOUTS_PER_ADDRESS = env.str("RATE_LIMIT_CHECKOUTS_PER_ADDRESS", default="10/h")
 
 # Tasks (e-mails, indexing): run at once in the embedded mode; a database queue and
-# `manage.py db_worker` in production (TASKS_BACKEND=database).
+# `manage.py db_worker` in production (the default when DEBUG is off), so no request waits for
+# an e-mail to go out, and a known address is answered as fast as an unknown one.
 TASKS = {
     "default": {
         "BACKEND": {
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
             "database": "django_tasks_db.DatabaseBackend",
-        }[env.str("TASKS_BACKEND", default="immediate")],
+        }[env.str("TASKS_BACKEND", default="immediate" if DEBUG else "database")],
     }
 }
 

@@ -1,8 +1,21 @@
 """30 addresses from one client must not send 30 follow confirmations."""
 
+from functools import partial
+
+import pytest
+
 from live.models import Follower
+from tests.live import test_followers
 from tests.live.test_followers import follow
 from tests.ratelimits import assert_refused
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _commit(django_capture_on_commit_callbacks):
+    """`follow` runs what follows its commit (as test_followers sets up for its own tests)."""
+    test_followers.committed = partial(django_capture_on_commit_callbacks, execute=True)
 
 
 def test_follow_confirmations_per_client(client, settings, mailoutbox):
