@@ -319,6 +319,8 @@ def main():
         "STRIPE_SECRET_KEY": "",
         "EMAIL_URL": "dummymail://",
         "LOG_LEVEL": "WARNING",
+        # Every simulated visitor comes from 127.0.0.1: lift the per-client limits.
+        "RATE_LIMITS_ENABLED": "false",
         "MEDIA_ROOT": str(workdir / "media"),
         "PRIVATE_MEDIA_ROOT": str(workdir / "private"),
     }

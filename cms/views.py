@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.template import loader
@@ -5,6 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+
+from cms import busy
 
 
 @require_GET
@@ -50,6 +54,8 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    if busy.is_pool_timeout(sys.exc_info()[1]):
+        return busy.busy_response()
     # No request context: the database or a context processor may be what failed.
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"LANGUAGE_CODE": translation.get_language()}))

@@ -462,14 +462,19 @@ def supporter_for_token(token):
 
 
 def request_sign_in(email, language):
-    """E-mails a sign-in link to a known supporter; silent for an unknown address."""
-    supporter = Supporter.objects.filter(email=email.strip().lower()).first()
-    if supporter is None:
-        return False
+    """Queues the sign-in link for an address, known or not: the task looks the address up, so
+    the request does the same work, and takes the same time, whoever asks."""
     from donations.tasks import send_sign_in_link
 
-    send_sign_in_link.enqueue(supporter.pk, language)
-    return True
+    send_sign_in_link.enqueue(email.strip().lower(), language)
+
+
+def ask_for_updates(campaign_id, email, language):
+    """Queues a request for a campaign's reports; the task records it and e-mails the
+    confirmation, so the answer is the same, in the same time, whatever the address's state."""
+    from donations.tasks import record_update_request
+
+    record_update_request.enqueue(campaign_id, email.strip().lower(), language)
 
 
 def sign_in(request, supporter):

@@ -7,8 +7,9 @@ from django.core import mail
 from django.utils import timezone
 from django_tasks import task
 
-from donations import emails
+from donations import emails, services
 from donations.models import (
+    CampaignPage,
     CampaignReportPage,
     CampaignSubscriber,
     DonationEntry,
@@ -37,8 +38,20 @@ def send_subscription_confirmation(subscriber_id):
 
 
 @task()
-def send_sign_in_link(supporter_id, language):
-    emails.sign_in_message(Supporter.objects.get(pk=supporter_id), language).send()
+def send_sign_in_link(email, language):
+    """A sign-in link for a known supporter; nothing for an unknown address."""
+    supporter = Supporter.objects.filter(email=email).first()
+    if supporter is None:
+        return False
+    emails.sign_in_message(supporter, language).send()
+    return True
+
+
+@task()
+def record_update_request(campaign_id, email, language):
+    campaign = CampaignPage.objects.filter(pk=campaign_id).first()
+    if campaign is not None:
+        services.request_updates(campaign, email, language)
 
 
 @task()

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cms.ratelimits import ADDRESS, Limit, rate_limited
 from donations import certificates, services
 from donations.forms import EmailForm
 from donations.models import CampaignPage, CampaignSubscriber, Donation, DonationEntry
@@ -18,6 +19,11 @@ def _campaign(campaign_id):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited(
+    "donation_checkout",
+    Limit("RATE_LIMIT_CHECKOUTS_PER_CLIENT"),
+    Limit("RATE_LIMIT_CHECKOUTS_PER_ADDRESS", by=ADDRESS),
+)
 def give(request, campaign_id):
     campaign = _campaign(campaign_id)
     if request.method == "GET":
@@ -88,13 +94,18 @@ def cancel_monthly(request, token):
 
 
 @require_POST
+@rate_limited(
+    "report_subscription",
+    Limit("RATE_LIMIT_EMAILS_PER_CLIENT"),
+    Limit("RATE_LIMIT_EMAILS_PER_ADDRESS", by=ADDRESS),
+)
 def subscribe(request, campaign_id):
     campaign = _campaign(campaign_id)
     form = EmailForm(request.POST)
     if not form.is_valid():
         context = {"campaign": campaign, "form": form}
         return render(request, "donations/subscribe_form.html", context, status=400)
-    services.request_updates(campaign, form.cleaned_data["email"], translation.get_language())
+    services.ask_for_updates(campaign.pk, form.cleaned_data["email"], translation.get_language())
     return redirect("donations:subscribe_sent")
 
 
@@ -145,6 +156,11 @@ def certificate(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limited(
+    "supporter_sign_in",
+    Limit("RATE_LIMIT_EMAILS_PER_CLIENT"),
+    Limit("RATE_LIMIT_EMAILS_PER_ADDRESS", by=ADDRESS),
+)
 def supporter_sign_in(request):
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cms.ratelimits import ADDRESS, Limit, rate_limited
 from education import classroom, services
 from education.forms import ClassVisitForm
 from education.models import AgeBand, ClassVisitRequest
@@ -13,6 +14,11 @@ SESSION_KEY = "education_class_visit"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited(
+    "class_visit_request",
+    Limit("RATE_LIMIT_EMAILS_PER_CLIENT"),
+    Limit("RATE_LIMIT_EMAILS_PER_ADDRESS", by=ADDRESS),
+)
 def class_visit_request(request):
     if request.method == "POST":
         form = ClassVisitForm(request.POST)

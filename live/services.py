@@ -187,6 +187,16 @@ def follow_signature_is_valid(topic, title, signature):
     return constant_time_compare(follow_signature(topic, title), signature or "")
 
 
+def ask_to_follow(email, topic, title, language):
+    """Queues a wish to follow; the task records it and e-mails the confirmation, so the
+    answer is the same, in the same time, whatever the address's state."""
+    if not FOLLOWABLE_TOPIC.match(topic):
+        raise ValueError(f"{topic!r} cannot be followed")
+    from live.tasks import record_follow_request
+
+    record_follow_request.enqueue(email.strip().lower(), topic, title, language)
+
+
 @transaction.atomic
 def request_follow(email, topic, title, language):
     """Records a wish to follow and sends the confirmation link (double opt-in).

@@ -22,6 +22,11 @@ def email_follower_batch(event_id, follower_ids):
 
 
 @task()
+def record_follow_request(email, topic, title, language):
+    services.request_follow(email, topic, title, language)
+
+
+@task()
 def send_follow_confirmation(follower_id):
     follower = Follower.objects.filter(pk=follower_id, status=Follower.Status.PENDING).first()
     if follower is not None:

@@ -7,16 +7,22 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cms import params
+from cms.ratelimits import ADDRESS, Limit, rate_limited
 from live import conf, services
 from live.forms import FollowForm
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited(
+    "follow",
+    Limit("RATE_LIMIT_EMAILS_PER_CLIENT"),
+    Limit("RATE_LIMIT_EMAILS_PER_ADDRESS", by=ADDRESS),
+)
 def follow(request):
     """The no-JavaScript follow form's target: asks for confirmation by e-mail."""
     form = FollowForm(request.POST if request.method == "POST" else request.GET or None)
     if request.method == "POST" and form.is_valid():
-        services.request_follow(
+        services.ask_to_follow(
             form.cleaned_data["email"],
             form.cleaned_data["topic"],
             form.cleaned_data["title"],

@@ -75,8 +75,9 @@ INSTALLED_APPS = [
     "channels",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     # Django
-    "django.contrib.admin",
+    "cms.admin_site.SuperuserAdminConfig",  # django.contrib.admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -98,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.busy.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -139,11 +142,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-    pool_size = env.int("DATABASE_POOL_MAX", default=0)
-    if pool_size:  # ASGI runs each request in a thread of its own: pool the connections
+    # ASGI runs each request in a thread of its own: production pools the connections, so a
+    # rush waits for one of a bounded number instead of opening one per thread until PostgreSQL
+    # refuses ("too many clients"). A request that waits longer than DATABASE_POOL_TIMEOUT gets
+    # a 503 page (cms.busy). The embedded mode and the test suite (DEBUG on) open a connection
+    # per thread unless DATABASE_POOL_MAX is set; DATABASE_POOL_MAX=0 turns the pool off.
+    pool_size = env.int("DATABASE_POOL_MAX", default=0 if DEBUG else 10)
+    if pool_size:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
         DATABASES["default"]["OPTIONS"] = {
             **DATABASES["default"].get("OPTIONS", {}),
-            "pool": {"min_size": 2, "max_size": pool_size, "timeout": 30},
+            "pool": {
+                "min_size": min(2, pool_size),
+                "max_size": pool_size,
+                "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+            },
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -178,14 +191,35 @@ else:
 # saving a site setting and every live event (sighting, booking, gift) replace it at once.
 HOME_PAGE_CACHE_SECONDS = env.int("HOME_PAGE_CACHE_SECONDS", default=30)
 
+# Limits on the public actions that send e-mail or reserve something (cms.ratelimits): counts
+# on the default cache, per client address and per e-mail address, "N/period" with s, m, h or d.
+RATELIMIT_ENABLE = env.bool("RATE_LIMITS_ENABLED", default=True)
+RATELIMIT_FAIL_OPEN = True  # a Redis outage lets visitors through rather than refusing everyone
+# Behind a proxy that passes the client's address in a header (uvicorn --proxy-headers already
+# puts it in REMOTE_ADDR): its WSGI name, e.g. HTTP_X_REAL_IP. Trusted only when set.
+RATE_LIMIT_CLIENT_IP_HEADER = env.str("RATE_LIMIT_CLIENT_IP_HEADER", default="")
+# Sign-in links, follow and report subscriptions, class-visit requests, the waiting list.
+RATE_LIMIT_EMAILS_PER_CLIENT = env.str("RATE_LIMIT_EMAILS_PER_CLIENT", default="10/h")
+RATE_LIMIT_EMAILS_PER_ADDRESS = env.str("RATE_LIMIT_EMAILS_PER_ADDRESS", default="3/h")
+# Booking attempts (each may hold places for the hold's time), overall and on one date.
+RATE_LIMIT_HOLDS_PER_CLIENT = env.str("RATE_LIMIT_HOLDS_PER_CLIENT", default="10/h")
+RATE_LIMIT_HOLDS_PER_CLIENT_AND_DATE = env.str(
+    "RATE_LIMIT_HOLDS_PER_CLIENT_AND_DATE", default="4/h"
+)
+RATE_LIMIT_HOLDS_PER_ADDRESS = env.str("RATE_LIMIT_HOLDS_PER_ADDRESS", default="5/h")
+# Checkout sessions: gifts, and paying for a held booking again.
+RATE_LIMIT_CHECKOUTS_PER_CLIENT = env.str("RATE_LIMIT_CHECKOUTS_PER_CLIENT", default="20/h")
+RATE_LIMIT_CHECKOUTS_PER_ADDRESS = env.str("RATE_LIMIT_CHECKOUTS_PER_ADDRESS", default="10/h")
+
 # Tasks (e-mails, indexing): run at once in the embedded mode; a database queue and
-# `manage.py db_worker` in production (TASKS_BACKEND=database).
+# `manage.py db_worker` in production (the default when DEBUG is off), so no request waits for
+# an e-mail to go out, and a known address is answered as fast as an unknown one.
 TASKS = {
     "default": {
         "BACKEND": {
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
             "database": "django_tasks_db.DatabaseBackend",
-        }[env.str("TASKS_BACKEND", default="immediate")],
+        }[env.str("TASKS_BACKEND", default="immediate" if DEBUG else "database")],
     }
 }
 
@@ -286,6 +320,31 @@ LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Content-Security-Policy on every page but the two admins (django-csp, docs/deploy.md): scripts
+# and styles from our own static files only, never inline. Wagtail's admin runs inline scripts
+# and styles of its own, so /admin/ (and Django's /django-admin/) are left out.
+MEDIA_ORIGINS = env.list("MEDIA_ORIGINS", default=[])  # origins of media, e.g. the public bucket
+if AWS_STORAGE_BUCKET_NAME and not MEDIA_ORIGINS:
+    MEDIA_ORIGINS = [
+        AWS_S3_ENDPOINT_URL.rstrip("/")
+        if AWS_S3_ENDPOINT_URL
+        else f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
+    ]
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
+        # 'self' covers ws: and wss: on the page's own host (CSP level 3): the live socket.
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 

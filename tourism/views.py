@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import payments
+from cms.ratelimits import ADDRESS, Limit, rate_limited
 from tourism import emails, services, tickets
 from tourism.forms import BookingForm, WaitingListForm
 from tourism.models import Booking, Slot
@@ -77,6 +78,12 @@ def _fully_booked(slot):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited(
+    "booking_hold",
+    Limit("RATE_LIMIT_HOLDS_PER_CLIENT"),
+    Limit("RATE_LIMIT_HOLDS_PER_CLIENT_AND_DATE", per_argument="slot_id"),
+    Limit("RATE_LIMIT_HOLDS_PER_ADDRESS", by=ADDRESS),
+)
 def book(request, slot_id):
     if request.method == "POST":
         try:
@@ -129,6 +136,11 @@ def book(request, slot_id):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited(
+    "waiting_list",
+    Limit("RATE_LIMIT_EMAILS_PER_CLIENT"),
+    Limit("RATE_LIMIT_EMAILS_PER_ADDRESS", by=ADDRESS),
+)
 def waiting_list(request, slot_id):
     slot = _slot(slot_id)
     problem = slot.bookable_state()
@@ -237,6 +249,7 @@ def manage(request, booking):
 
 
 @require_POST
+@rate_limited("booking_checkout", Limit("RATE_LIMIT_CHECKOUTS_PER_CLIENT"))
 @_booking_or_bad_link
 def pay(request, booking):
     try:
