@@ -86,6 +86,73 @@ def import_camtrap(source, provider_code, *, user=None, progress=None):
 
 # -- vetting -----------------------------------------------------------------------------------
 
+QUEUE_LIMIT = 300
+# Frames of one deployment this close together are one sequence (one visit of an animal).
+SEQUENCE_GAP = datetime.timedelta(minutes=10)
+
+
+def providers():
+    return Provider.objects.all()
+
+
+def vetting_queue(*, provider=None, limit=QUEUE_LIMIT):
+    """Candidates to vet, in sequences: frames of one deployment within SEQUENCE_GAP of each
+    other, the sequences by time. Returns a list of lists of highlights, each highlight with
+    `known` set to the profile its data names (preselected), or None."""
+    candidates = (
+        Highlight.objects.filter(status=Highlight.Status.CANDIDATE)
+        .select_related("media__deployment__sector", "provider", "species", "leopard")
+        .order_by("media__deployment_id", "captured_at", "pk")
+    )
+    if provider:
+        candidates = candidates.filter(provider_id=provider)
+    candidates = list(candidates[:limit])
+    profiles = {
+        page.individual_id: page
+        for page in LeopardPage.objects.filter(
+            individual_id__in={c.individual_id for c in candidates if c.individual_id}
+        )
+    }
+    sequences = []
+    previous = None
+    for highlight in candidates:
+        highlight.known = highlight.leopard or profiles.get(highlight.individual_id)
+        if (
+            previous is None
+            or previous.media.deployment_id != highlight.media.deployment_id
+            or highlight.captured_at - previous.captured_at > SEQUENCE_GAP
+        ):
+            sequences.append([])
+        sequences[-1].append(highlight)
+        previous = highlight
+    sequences.sort(key=lambda sequence: (sequence[0].captured_at, sequence[0].pk))
+    return sequences
+
+
+def next_candidate(highlight):
+    """The candidate the queue shows after `highlight`, or None when the queue is done."""
+    for sequence in vetting_queue():
+        for candidate in sequence:
+            if candidate.pk != highlight.pk:
+                return candidate
+    return None
+
+
+def known_individual(highlight):
+    """The profile of the individual the camera-trap data names, if the site has one."""
+    if not highlight.individual_id:
+        return None
+    return LeopardPage.objects.filter(
+        individual_id=highlight.individual_id, species=highlight.species
+    ).first()
+
+
+def best_photos(leopard, limit=4):
+    """A known individual's latest published photos, to compare a candidate with."""
+    if leopard is None:
+        return []
+    return list(leopard.sightings.for_listing()[:limit])
+
 
 def embargo_end(highlight):
     return highlight.captured_at + datetime.timedelta(days=highlight.species.embargo_days)

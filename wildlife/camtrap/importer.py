@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from wildlife.camtrap.package import Package, PackageError
 from wildlife.camtrap.schema import descriptor_errors, table_schema
@@ -605,6 +606,7 @@ def import_package(source, provider, *, user=None, progress=None):
                 run.status = ImportRun.Status.SUCCEEDED
                 run.finished_at = timezone.now()
                 run.save()
+                log(run, "wildlife.import", user=user)
             return run
     except BaseException as error:
         # The transaction is rolled back; the files it wrote must go with it.
@@ -613,7 +615,7 @@ def import_package(source, provider, *, user=None, progress=None):
         if not isinstance(error, ImportFailed | PackageError):
             raise
         errors = error.errors if isinstance(error, ImportFailed) else [str(error)]
-        ImportRun.objects.create(
+        failed = ImportRun.objects.create(
             provider=provider,
             package_name=package_name,
             source=str(source)[-300:],
@@ -622,6 +624,7 @@ def import_package(source, provider, *, user=None, progress=None):
             errors=errors,
             finished_at=timezone.now(),
         )
+        log(failed, "wildlife.import.failed", user=user, data={"errors": errors[:20]})
         raise ImportFailed(errors) from error
 
 
