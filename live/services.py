@@ -64,6 +64,17 @@ def publish(topic, kind, payload, *, localized=None):
     return event
 
 
+def retract(kind, key, value, *, as_kind):
+    """Empties the stored events of `kind` whose payload[key] is `value`, and renames them.
+
+    What the publisher has taken back (a withdrawn sighting) then leaves every replay, feed and
+    pending e-mail at once; the events keep their ids, so clients' cursors stay valid.
+    """
+    return Event.objects.filter(kind=kind, **{f"payload__{key}": value}).update(
+        kind=as_kind, payload={key: value}, localized={}
+    )
+
+
 def event_text(event):
     """The WebSocket frame of an event, encoded once and sent as is to every client."""
     return json.dumps({"type": "event", "event": event.as_message()}, ensure_ascii=False)
@@ -344,6 +355,8 @@ def email_follower_batch(event, follower_ids):
     claimed and sends nothing. A failed send releases the unsent claims for a retry.
     Returns the number of e-mails sent.
     """
+    if event.kind != SIGHTING_PUBLISHED:  # retracted since it was queued
+        return 0
     subject = delivery_subject(event)
     batch = uuid.uuid4()
     followers = Follower.objects.active().filter(pk__in=follower_ids, topic=event.topic)

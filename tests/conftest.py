@@ -46,18 +46,21 @@ def _no_session_left_on_the_test_database(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    """Files written by a test go to its own folder, never to the project's."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    """Files written by a test go to its own folder, never to the project's.
+
+    Locations are strings, as in settings.py: Wagtail's file-deletion task carries the storage's
+    deconstructed options through a JSON task queue."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media"},
+            "OPTIONS": {"location": str(tmp_path / "media")},
         },
         "private": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
         },
     }
 

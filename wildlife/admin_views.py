@@ -9,18 +9,28 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.files.base import ContentFile
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from wildlife import services
-from wildlife.forms import EmbargoForm, ImportForm, PickHighlightForm, VettingForm
+from wildlife.forms import EmbargoForm, ImportForm, PickHighlightForm, VettingForm, WithdrawForm
 from wildlife.images import ImageRejected, clean_image
-from wildlife.models import Highlight, ImportRun, Media, Observation
+from wildlife.models import (
+    Highlight,
+    ImportRun,
+    Media,
+    Observation,
+    PublishedSighting,
+)
+from wildlife.models.camtrap import private_storage
 
 PRIVATE = "wildlife.view_private_media"
 
@@ -62,6 +72,176 @@ def highlight_preview(request, pk):
     return response
 
 
+THUMBNAIL_SIZE = (480, 360)
+
+
+def highlight_thumbnail(request, pk):
+    """A small JPEG of a candidate for the queue's grid, to vetters only.
+
+    Candidates are raw frames in private storage, so they cannot be Wagtail images (whose
+    renditions are public files under MEDIA_URL). The thumbnail is made once from the public
+    crop pipeline (info strips cut, metadata gone) and kept in private storage beside the raw
+    file; the browser may keep it privately for an hour.
+    """
+    _require(request, PRIVATE)
+    highlight = get_object_or_404(Highlight.objects.select_related("media"), pk=pk)
+    media = highlight.media
+    if not media.stored_file:
+        raise Http404
+    storage = private_storage()
+    name = f"thumbnails/{media.content_sha256 or media.pk}-{THUMBNAIL_SIZE[0]}.jpg"
+    if not storage.exists(name):
+        try:
+            with media.stored_file.open("rb") as raw:
+                data, _w, _h = clean_image(raw, (0, 0, 1, 1), max_size=THUMBNAIL_SIZE)
+        except ImageRejected:
+            raise Http404 from None
+        name = storage.save(name, ContentFile(data))
+    response = FileResponse(storage.open(name, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+class VettingQueueView(WagtailAdminTemplateMixin, TemplateView):
+    """Candidates as a grid of thumbnails, sequences together, decided by keyboard or in bulk."""
+
+    template_name = "wildlife/admin/vetting_queue.html"
+    page_title = gettext_lazy("Vetting queue")
+    header_icon = "view"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, PRIVATE)
+        _require(request, "wildlife.change_highlight")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        provider = self.request.GET.get("provider", "")
+        queue = services.vetting_queue(provider=provider if provider.isdigit() else None)
+        context.update(
+            sequences=queue,
+            count=sum(len(items) for items in queue),
+            limit=services.QUEUE_LIMIT,
+            providers=services.providers(),
+            provider=provider,
+        )
+        return context
+
+
+@require_POST
+def decide_highlight(request, pk):
+    """One decision from the queue's keyboard: approve (with the preselected individual),
+    reject or unidentifiable. JSON for the page's script; the vetting screen for the rest."""
+    _require(request, PRIVATE)
+    _require(request, "wildlife.change_highlight")
+    highlight = get_object_or_404(Highlight.objects.select_related("species", "provider"), pk=pk)
+    decision = request.POST.get("decision")
+    if decision not in VettingForm.DECISIONS:
+        return JsonResponse({"error": _("Choose approve, reject or unidentifiable.")}, status=400)
+    if highlight.status != Highlight.Status.CANDIDATE:
+        return JsonResponse({"error": _("This highlight was decided already.")}, status=409)
+    try:
+        if decision == "approve":
+            if highlight.leopard is None:
+                highlight.leopard = services.known_individual(highlight)
+            highlight = services.approve_highlight(highlight, request.user)
+        else:
+            highlight = services.reject_highlight(
+                highlight, request.user, unidentifiable=decision == "unidentifiable"
+            )
+    except ValidationError as error:
+        return JsonResponse(
+            {
+                "error": " ".join(error.messages),
+                "edit_url": reverse("wildlife_highlight:edit", args=[highlight.pk]),
+            },
+            status=400,
+        )
+    return JsonResponse(
+        {"status": highlight.status, "message": decision_outcome(highlight, timezone.now())}
+    )
+
+
+@require_POST
+def bulk_decide(request):
+    """Reject or mark unidentifiable every selected candidate of the queue."""
+    _require(request, PRIVATE)
+    _require(request, "wildlife.change_highlight")
+    decision = request.POST.get("decision")
+    ids = [value for value in request.POST.getlist("highlight") if value.isdigit()]
+    if decision not in ("reject", "unidentifiable") or not ids:
+        messages.error(
+            request, _("Select highlights, then reject them or mark them unidentifiable.")
+        )
+        return redirect("wildlife_vetting_queue")
+    done = services.bulk_reject(
+        Highlight.objects.filter(pk__in=ids),
+        request.user,
+        unidentifiable=decision == "unidentifiable",
+    )
+    messages.success(request, _("%(count)s highlights decided.") % {"count": done})
+    return redirect("wildlife_vetting_queue")
+
+
+def decision_outcome(highlight, now):
+    """What the vetter is told after a decision: what happens next, dates in park time."""
+    if highlight.status == Highlight.Status.PUBLISHED:
+        return _("Published on the profile of %(leopard)s.") % {"leopard": highlight.leopard}
+    if highlight.status == Highlight.Status.SCHEDULED:
+        if not highlight.leopard.live:
+            return _(
+                "Approved. The profile of %(leopard)s is a draft: the sighting is published "
+                "within a minute of an editor publishing the profile. The editors have been told."
+            ) % {"leopard": highlight.leopard}
+        return _("Approved: it will be published when the embargo ends on %(date)s.") % {
+            "date": timezone.localdate(highlight.publish_after).isoformat()
+        }
+    return _("Marked as %(status)s.") % {"status": highlight.get_status_display()}
+
+
+class WithdrawSightingView(WagtailAdminTemplateMixin, FormView):
+    """A vetter or moderator takes a published sighting back, with a reason."""
+
+    template_name = "wildlife/admin/withdraw_sighting.html"
+    form_class = WithdrawForm
+    page_title = gettext_lazy("Withdraw a sighting")
+    header_icon = "warning"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, "wildlife.withdraw_publishedsighting")
+        self.sighting = get_object_or_404(
+            PublishedSighting.objects.select_related("leopard"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.sighting)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sighting": self.sighting}
+
+    def form_valid(self, form):
+        try:
+            services.withdraw_sighting(
+                self.sighting, self.request.user, form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("The sighting was withdrawn from every public page, feed and search."),
+        )
+        return redirect("publishedsighting:index")
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
 class VetHighlightView(WagtailAdminTemplateMixin, FormView):
     """Approve, reject or mark unidentifiable; assign the individual, crop, write the story."""
 
@@ -95,6 +275,8 @@ class VetHighlightView(WagtailAdminTemplateMixin, FormView):
         ]
 
     def get_form_kwargs(self):
+        if self.highlight.leopard_id is None and self.request.method == "GET":
+            self.highlight.leopard = services.known_individual(self.highlight)
         return {**super().get_form_kwargs(), "instance": self.highlight}
 
     def get_context_data(self, **kwargs):
@@ -104,6 +286,8 @@ class VetHighlightView(WagtailAdminTemplateMixin, FormView):
             deployment=self.highlight.media.deployment,
             observation=self.highlight.observation,
             can_decide=self.highlight.status != Highlight.Status.PUBLISHED,
+            comparison=services.best_photos(self.highlight.leopard),
+            queue_url=reverse("wildlife_vetting_queue"),
         )
         return context
 
@@ -128,22 +312,16 @@ class VetHighlightView(WagtailAdminTemplateMixin, FormView):
             for message in error.messages:
                 form.add_error(None, message)
             return self.form_invalid(form)
-        messages.success(self.request, self._outcome(highlight))
-        return redirect(self.index_url_name)
+        messages.success(self.request, decision_outcome(highlight, timezone.now()))
+        following = services.next_candidate(highlight)
+        if following is not None:
+            return redirect("wildlife_highlight:edit", following.pk)
+        return redirect("wildlife_vetting_queue")
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
         response.status_code = 400
         return response
-
-    def _outcome(self, highlight):
-        if highlight.status == Highlight.Status.PUBLISHED:
-            return _("Published on the profile of %(leopard)s.") % {"leopard": highlight.leopard}
-        if highlight.status == Highlight.Status.SCHEDULED:
-            return _("Approved: it will be published when the embargo ends on %(date)s.") % {
-                "date": highlight.publish_after.date().isoformat()
-            }
-        return _("Marked as %(status)s.") % {"status": highlight.get_status_display()}
 
 
 class PickHighlightView(WagtailAdminTemplateMixin, FormView):

@@ -93,3 +93,11 @@ class EmbargoForm(forms.Form):
     species = forms.ModelChoiceField(Species.objects.all(), label=_("Species"))
     days = forms.IntegerField(label=_("Embargo (days after capture)"), min_value=0, max_value=1500)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the sighting and shown in its history; never shown publicly."),
+    )

@@ -12,6 +12,27 @@ from django.utils.translation import gettext as _
 
 MINIMUM_CELL = Decimal("0.1")
 
+# The two parks' bounding boxes (south, north, west, east), with a margin of a few kilometres:
+# Land of the Leopard (Primorsky Krai) and the Northeast China Tiger and Leopard National Park
+# (Jilin and Heilongjiang). A camera outside both is a mistake in the data, never published.
+PARK_BOUNDS = {
+    "land-of-the-leopard": (
+        Decimal("42.55"),
+        Decimal("43.85"),
+        Decimal("130.55"),
+        Decimal("131.95"),
+    ),
+    "ntlnp": (Decimal("42.30"), Decimal("44.40"), Decimal("129.60"), Decimal("131.35")),
+}
+
+
+def inside_the_parks(latitude, longitude):
+    latitude, longitude = Decimal(str(latitude)), Decimal(str(longitude))
+    return any(
+        south <= latitude <= north and west <= longitude <= east
+        for south, north, west, east in PARK_BOUNDS.values()
+    )
+
 
 @dataclass(frozen=True)
 class GridCell:

@@ -11,13 +11,16 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.images import ImageFile
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
+from wagtail.log_actions import log
 from wagtail.models import Collection
 
 import live
@@ -34,7 +37,8 @@ from wildlife.models import (
     Sector,
     Species,
 )
-from wildlife.models.sightings import month_label
+from wildlife.models.sightings import month_label, translated_fields
+from wildlife.screening import check_public_texts
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +50,7 @@ SIGHTINGS_COLLECTION = "Camera-trap sightings"
 __all__ = [
     "ImportFailed",
     "approve_highlight",
+    "bulk_reject",
     "change_embargo",
     "import_camtrap",
     "monthly_sector_counts",
@@ -54,7 +59,11 @@ __all__ = [
     "publish_sighting",
     "reject_highlight",
     "start_draft_profile",
+    "withdraw_sighting",
 ]
+
+WITHDRAWN = "sighting.withdrawn"
+EDITORS_GROUP = "Editors"
 
 
 class PublishingRefused(ValidationError):
@@ -76,6 +85,73 @@ def import_camtrap(source, provider_code, *, user=None, progress=None):
 
 
 # -- vetting -----------------------------------------------------------------------------------
+
+QUEUE_LIMIT = 300
+# Frames of one deployment this close together are one sequence (one visit of an animal).
+SEQUENCE_GAP = datetime.timedelta(minutes=10)
+
+
+def providers():
+    return Provider.objects.all()
+
+
+def vetting_queue(*, provider=None, limit=QUEUE_LIMIT):
+    """Candidates to vet, in sequences: frames of one deployment within SEQUENCE_GAP of each
+    other, the sequences by time. Returns a list of lists of highlights, each highlight with
+    `known` set to the profile its data names (preselected), or None."""
+    candidates = (
+        Highlight.objects.filter(status=Highlight.Status.CANDIDATE)
+        .select_related("media__deployment__sector", "provider", "species", "leopard")
+        .order_by("media__deployment_id", "captured_at", "pk")
+    )
+    if provider:
+        candidates = candidates.filter(provider_id=provider)
+    candidates = list(candidates[:limit])
+    profiles = {
+        page.individual_id: page
+        for page in LeopardPage.objects.filter(
+            individual_id__in={c.individual_id for c in candidates if c.individual_id}
+        )
+    }
+    sequences = []
+    previous = None
+    for highlight in candidates:
+        highlight.known = highlight.leopard or profiles.get(highlight.individual_id)
+        if (
+            previous is None
+            or previous.media.deployment_id != highlight.media.deployment_id
+            or highlight.captured_at - previous.captured_at > SEQUENCE_GAP
+        ):
+            sequences.append([])
+        sequences[-1].append(highlight)
+        previous = highlight
+    sequences.sort(key=lambda sequence: (sequence[0].captured_at, sequence[0].pk))
+    return sequences
+
+
+def next_candidate(highlight):
+    """The candidate the queue shows after `highlight`, or None when the queue is done."""
+    for sequence in vetting_queue():
+        for candidate in sequence:
+            if candidate.pk != highlight.pk:
+                return candidate
+    return None
+
+
+def known_individual(highlight):
+    """The profile of the individual the camera-trap data names, if the site has one."""
+    if not highlight.individual_id:
+        return None
+    return LeopardPage.objects.filter(
+        individual_id=highlight.individual_id, species=highlight.species
+    ).first()
+
+
+def best_photos(leopard, limit=4):
+    """A known individual's latest published photos, to compare a candidate with."""
+    if leopard is None:
+        return []
+    return list(leopard.sightings.for_listing()[:limit])
 
 
 def embargo_end(highlight):
@@ -170,16 +246,55 @@ def approve_highlight(highlight, user, *, new_profile_code="", now=None):
         raise ValidationError(
             _("The crop must lie within the image (0–1, left < right, top < bottom).")
         )
+    check_public_texts(highlight, translated_fields("story_title", "story", "image_alt"))
     _check_consent(highlight)
     highlight.status = Highlight.Status.SCHEDULED
     highlight.vetted_by = user
     highlight.vetted_at = now
     highlight.publish_after = embargo_end(highlight)
     highlight.save()
+    log(highlight, "wildlife.highlight.approve", user=user)
     if highlight.publish_after <= now and highlight.leopard.live:
         publish_sighting(highlight, now=now)
         highlight.refresh_from_db()
+    elif not highlight.leopard.live:
+        transaction.on_commit(
+            lambda: notify_editors_of_draft(highlight.leopard, highlight), robust=True
+        )
     return highlight
+
+
+def notify_editors_of_draft(leopard, highlight):
+    """Tells the editors that an approved sighting waits for a draft profile to be published."""
+    from django.contrib.auth import get_user_model
+
+    editors = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=EDITORS_GROUP)
+        .exclude(email="")
+        .distinct()
+    )
+    edit_url = reverse("wagtailadmin_pages:edit", args=[leopard.pk])
+    for editor in editors:
+        language = getattr(editor, "wagtail_userprofile", None)
+        language = getattr(language, "preferred_language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            send_mail(
+                _("A sighting waits for the profile of %(code)s") % {"code": leopard.code},
+                _(
+                    "A vetter approved a camera-trap sighting of %(code)s, an individual whose "
+                    "profile is still a draft. The sighting is published within a minute of the "
+                    "profile being published (its embargo ends on %(date)s).\n\n"
+                    "Complete and publish the profile: %(url)s"
+                )
+                % {
+                    "code": leopard.code,
+                    "date": timezone.localdate(highlight.publish_after).isoformat(),
+                    "url": live.absolute_url(edit_url),
+                },
+                None,
+                [editor.email],
+            )
 
 
 def reject_highlight(highlight, user, *, unidentifiable=False, now=None):
@@ -192,7 +307,23 @@ def reject_highlight(highlight, user, *, unidentifiable=False, now=None):
     highlight.vetted_at = now or timezone.now()
     highlight.publish_after = None
     highlight.save()
+    log(
+        highlight,
+        "wildlife.highlight.unidentifiable" if unidentifiable else "wildlife.highlight.reject",
+        user=user,
+    )
     return highlight
+
+
+def bulk_reject(highlights, user, *, unidentifiable=False, now=None):
+    """Rejects (or marks unidentifiable) every highlight still to vet; returns how many."""
+    now = now or timezone.now()
+    done = 0
+    with transaction.atomic():
+        for highlight in highlights.select_for_update().filter(status=Highlight.Status.CANDIDATE):
+            reject_highlight(highlight, user, unidentifiable=unidentifiable, now=now)
+            done += 1
+    return done
 
 
 # -- publishing --------------------------------------------------------------------------------
@@ -297,6 +428,48 @@ def publish_sighting(highlight, *, now=None):
     return sighting
 
 
+def withdraw_sighting(sighting, user, reason, *, now=None):
+    """Takes a published sighting back: it leaves every public output at once.
+
+    Pages, the JSON and the search index read only sightings not withdrawn; the public image
+    file and its renditions are deleted; the stored live events of the sighting are emptied
+    (feeds, replays, pending e-mails) and open pages are told to remove it. The row stays,
+    with who withdrew it, when and why.
+    """
+    if not (user and user.is_active and user.has_perm("wildlife.withdraw_publishedsighting")):
+        raise PermissionDenied(_("You may not withdraw sightings."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for withdrawing the sighting."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        sighting = (
+            PublishedSighting.objects.select_for_update(of=("self",))
+            .select_related("leopard", "highlight", "image")
+            .get(pk=sighting.pk)
+        )
+        if sighting.withdrawn_at is not None:
+            raise ValidationError(_("This sighting was withdrawn already."))
+        image = sighting.image
+        sighting.withdrawn_at = now
+        sighting.withdrawn_by = user
+        sighting.withdrawal_reason = reason
+        sighting.image = None
+        sighting.save()
+        if image is not None:
+            image.delete()  # Wagtail removes the file and its renditions once committed
+        highlight = sighting.highlight
+        highlight.status = Highlight.Status.WITHDRAWN
+        highlight.save(update_fields=["status"])
+        log(sighting, "wildlife.sighting.withdraw", user=user, data={"reason": reason})
+        log(highlight, "wildlife.sighting.withdraw", user=user, data={"reason": reason})
+        live.retract("sighting.published", "sighting_id", sighting.pk, as_kind=WITHDRAWN)
+        payload = {"sighting_id": sighting.pk, "leopard_id": sighting.leopard_id}
+        live.publish(sighting.leopard.live_topic, WITHDRAWN, payload)
+        live.publish("feed", WITHDRAWN, payload)
+    return sighting
+
+
 def sighting_event(sighting):
     """The public payload and per-language texts of a published sighting, for live.publish."""
     rendition = sighting.image.get_rendition(PUBLIC_RENDITION)
@@ -376,7 +549,7 @@ def monthly_sector_counts(species=None):
     Rows of {"year", "month", "sector", "sector_name": {language: name}, "species", "count"},
     where "sector" is a park sector's slug or, outside the sectors, a grid cell's code.
     """
-    sightings = PublishedSighting.objects.filter(leopard__live=True)
+    sightings = PublishedSighting.objects.public()
     if species:
         sightings = sightings.filter(species__slug=getattr(species, "slug", species))
     rows = (
@@ -407,9 +580,11 @@ def monthly_sector_counts(species=None):
 
 
 def _cell_label(code):
-    sighting = PublishedSighting.objects.filter(place_code=code).only(
-        "cell_south", "cell_west", "cell_size"
-    )[:1]
+    sighting = (
+        PublishedSighting.objects.public()
+        .filter(place_code=code)
+        .only("cell_south", "cell_west", "cell_size")[:1]
+    )
     return sighting[0].cell.label() if sighting else code
 
 

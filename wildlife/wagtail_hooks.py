@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from wildlife import admin_views
@@ -41,13 +42,27 @@ class HighlightPolicy(NoAddNoDeletePolicy):
 
 
 class ThumbnailColumn(Column):
-    """A private thumbnail, served by the permission-checked media view."""
+    """A small private thumbnail, served by the permission-checked thumbnail view."""
 
     def get_value(self, instance):
         if not instance.media.stored_file:
             return _("(image not fetched)")
-        url = reverse("wildlife_media_file", args=[instance.media_id])
+        url = reverse("wildlife_highlight_thumbnail", args=[instance.pk])
         return format_html('<img src="{}" alt="" width="120" loading="lazy">', url)
+
+
+# "provider" alone is the payment system in the payments catalogue: say whose data it is.
+PROVIDER_LABEL = _("data provider")
+
+
+class WithdrawColumn(Column):
+    """A link to withdraw a published sighting, for those who may."""
+
+    def get_value(self, instance):
+        if instance.withdrawn_at:
+            return _("withdrawn")
+        url = reverse("wildlife_withdraw_sighting", args=[instance.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Withdraw"))
 
 
 class HighlightViewSet(ModelViewSet):
@@ -55,7 +70,7 @@ class HighlightViewSet(ModelViewSet):
     name = "wildlife_highlight"
     url_prefix = "wildlife/highlights"
     icon = "view"
-    menu_label = _("Vetting queue")
+    menu_label = _("All highlights")
     menu_order = 100
     permission_policy = HighlightPolicy(Highlight)
     # The edit view is the vetting screen (admin_views.VetHighlightView).
@@ -65,7 +80,7 @@ class HighlightViewSet(ModelViewSet):
         ThumbnailColumn("thumbnail", label=_("Image")),
         Column("species", label=_("species")),
         Column("individual_id", label=_("individual ID")),
-        Column("provider", label=_("provider")),
+        Column("provider", label=PROVIDER_LABEL),
         DateColumn("captured_at", label=_("captured")),
         Column("get_status_display", label=_("status")),
         Column("leopard", label=_("individual")),
@@ -100,7 +115,14 @@ class PublishedSightingViewSet(ModelViewSet):
         for suffix in ("ru", "en", "zh_hans")
         for name in ("title", "story", "image_alt")
     ]
-    list_display = ["title", "leopard", "month", "place_code", DateColumn("published_at")]
+    list_display = [
+        "title",
+        "leopard",
+        "month",
+        "place_code",
+        DateColumn("published_at"),
+        WithdrawColumn("withdraw", label=_("Withdrawal")),
+    ]
     list_filter = ["species", "leopard"]
 
 
@@ -114,7 +136,7 @@ class ImportRunViewSet(ModelViewSet):
     inspect_view_enabled = True
     list_display = [
         "package_name",
-        "provider",
+        Column("provider", label=PROVIDER_LABEL),
         "get_status_display",
         "deployments",
         "media",
@@ -218,6 +240,13 @@ class WildlifeGroup(ViewSetGroup):
                 permission="wildlife.add_importrun",
             ),
             PermissionMenuItem(
+                _("Vetting queue"),
+                reverse_lazy("wildlife_vetting_queue"),
+                icon_name="view",
+                order=1,
+                permission=admin_views.PRIVATE,
+            ),
+            PermissionMenuItem(
                 _("Pick a highlight"),
                 reverse_lazy("wildlife_pick_highlight"),
                 icon_name="plus",
@@ -239,9 +268,58 @@ def register_wildlife_viewsets():
     return WildlifeGroup()
 
 
+class ReasonFormatter(LogFormatter):
+    """A log message with the reason given, as the admin's history shows it."""
+
+    def format_message(self, log_entry):
+        reason = (log_entry.data or {}).get("reason")
+        return f"{self.message}: {reason}" if reason else self.message
+
+
+@hooks.register("register_log_actions")
+def register_wildlife_log_actions(actions):
+    for action, label, message in (
+        ("wildlife.highlight.approve", _("Approve highlight"), _("Highlight approved")),
+        ("wildlife.highlight.reject", _("Reject highlight"), _("Highlight rejected")),
+        (
+            "wildlife.highlight.unidentifiable",
+            _("Mark highlight unidentifiable"),
+            _("Highlight marked unidentifiable"),
+        ),
+        ("wildlife.sighting.withdraw", _("Withdraw sighting"), _("Sighting withdrawn")),
+        ("wildlife.import", _("Import camera-trap data"), _("Camera-trap package imported")),
+        ("wildlife.import.failed", _("Import camera-trap data"), _("Camera-trap import failed")),
+    ):
+        formatter = type(
+            "WildlifeLogFormatter", (ReasonFormatter,), {"label": label, "message": message}
+        )
+        actions.register_action(action)(formatter)
+
+
 @hooks.register("register_admin_urls")
 def register_wildlife_admin_urls():
     return [
+        path(
+            "wildlife/vetting/",
+            admin_views.VettingQueueView.as_view(),
+            name="wildlife_vetting_queue",
+        ),
+        path("wildlife/vetting/bulk/", admin_views.bulk_decide, name="wildlife_vetting_bulk"),
+        path(
+            "wildlife/vetting/<int:pk>/decide/",
+            admin_views.decide_highlight,
+            name="wildlife_vetting_decide",
+        ),
+        path(
+            "wildlife/highlights/<int:pk>/thumbnail/",
+            admin_views.highlight_thumbnail,
+            name="wildlife_highlight_thumbnail",
+        ),
+        path(
+            "wildlife/sightings/<int:pk>/withdraw/",
+            admin_views.WithdrawSightingView.as_view(),
+            name="wildlife_withdraw_sighting",
+        ),
         path("wildlife/media/<int:pk>/file/", admin_views.media_file, name="wildlife_media_file"),
         path(
             "wildlife/highlights/<int:pk>/preview/",

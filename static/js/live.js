@@ -89,7 +89,21 @@
       lastId = event.id;
     }
     document.dispatchEvent(new CustomEvent("live:event", { detail: event }));
+    if (event.kind === "sighting.withdrawn") {
+      removeWithdrawn(event);
+      return;
+    }
     render(event);
+  }
+
+  // A withdrawn sighting leaves the open page: every item shown for it, wherever it is.
+  function removeWithdrawn(event) {
+    var key = eventKey(event);
+    document.querySelectorAll("[data-live-key]").forEach(function (el) {
+      if (el.getAttribute("data-live-key") === key) {
+        el.remove();
+      }
+    });
   }
 
   function textsFor(event) {

@@ -2,7 +2,9 @@
 
 import csv
 import datetime
+import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,11 @@ from tests.pages import build_site_tree
 from wildlife import demo, services
 from wildlife.models import Highlight, LeopardIndexPage, LeopardPage, Provider, Sector, Species
 
-EXAMPLE_PACKAGE = Path(settings.BASE_DIR).parent / "shared" / "camtrap-dp-example"
+# Beside the project; CAMTRAP_EXAMPLE points elsewhere (a git worktree has no such neighbour).
+EXAMPLE_PACKAGE = Path(
+    os.environ.get("CAMTRAP_EXAMPLE")
+    or Path(settings.BASE_DIR).parent / "shared" / "camtrap-dp-example"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -25,12 +31,29 @@ def _fresh_rendition_cache():
     cache.clear()
 
 
+# The official example's cameras stand in Belgium; moved by these degrees they stand in the
+# parks, where the importer accepts deployments.
+INTO_THE_PARKS = (Decimal("-8"), Decimal("126"))
+
+
 @pytest.fixture
 def example_package(tmp_path):
-    """A copy of the standard's official example package (shared/camtrap-dp-example)."""
+    """A copy of the standard's official example package (shared/camtrap-dp-example), with its
+    deployments moved into the parks."""
     if not (EXAMPLE_PACKAGE / "datapackage.json").is_file():
         pytest.fail(f"the Camtrap DP example package is missing at {EXAMPLE_PACKAGE}")
-    return Path(shutil.copytree(EXAMPLE_PACKAGE, tmp_path / "example"))
+    folder = Path(shutil.copytree(EXAMPLE_PACKAGE, tmp_path / "example"))
+    path = folder / "deployments.csv"
+    with open(path, newline="", encoding="utf-8") as source:
+        rows = list(csv.reader(source))
+    header = rows[0]
+    for row in rows[1:]:
+        for column, shift in zip(("latitude", "longitude"), INTO_THE_PARKS, strict=True):
+            index = header.index(column)
+            row[index] = str(Decimal(row[index]) + shift)
+    with open(path, "w", newline="", encoding="utf-8") as target:
+        csv.writer(target).writerows(rows)
+    return folder
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from PIL import Image
 
 from wildlife.camtrap.fetch import fetch_media
 from wildlife.camtrap.importer import import_package
@@ -24,7 +25,10 @@ def camera_platform(tmp_path):
     root = tmp_path / "platform"
     root.mkdir()
     frame = next((EXAMPLE_PACKAGE / "media").glob("*.JPG"))
-    (root / "frame.jpg").write_bytes(frame.read_bytes())
+    # A frame of its own: the package's bytes are known already and would be refused as such.
+    with Image.open(frame) as image:
+        image.convert("RGB").save(root / "frame.jpg", "JPEG", quality=71)
+    (root / "copy.jpg").write_bytes(frame.read_bytes())
     (root / "fake.jpg").write_bytes(b"<html>not an image</html>")
     server = ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root))
@@ -68,3 +72,14 @@ def test_fetching_again_leaves_fetched_files_alone(url_media):
     again = fetch_media(selected)
     assert again.fetched == []
     assert len(again.rejected) + len(again.unreachable) == 3
+
+
+def test_an_image_already_imported_is_not_fetched_again_as_another_media(url_media):
+    fake = url_media[1]
+    fake.file_path = fake.file_path.replace("fake.jpg", "copy.jpg")
+    fake.save()
+    report = fetch_media(Media.objects.filter(pk=fake.pk))
+    assert [m for m, _reason in report.rejected] == [fake]
+    assert "the same image is already" in report.rejected[0][1]
+    fake.refresh_from_db()
+    assert fake.stored_file.name == "" and fake.content_sha256 == ""

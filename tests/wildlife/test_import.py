@@ -51,7 +51,7 @@ def test_official_example_package_imports_whole(example_package, park):
     assert url_media.count() == 413
     assert not url_media.exclude(stored_file="").exists()
     deployment = Deployment.objects.get(deployment_id="00a2c20d")
-    assert str(deployment.latitude) == "51.496000"
+    assert str(deployment.latitude) == "43.496000"
     assert deployment.camera_id == "320"
     assert deployment.details["featureType"] == "trailGame"
 

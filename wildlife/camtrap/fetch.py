@@ -70,12 +70,18 @@ def fetch_media(queryset=None, progress=None, client=None):
             except ImageRejected as error:
                 report.rejected.append((media, str(error)))
                 continue
-            name = _media_name(media.provider, hashlib.sha256(data).hexdigest(), media.file_path)
+            digest = hashlib.sha256(data).hexdigest()
+            same = type(media).objects.filter(content_sha256=digest).exclude(pk=media.pk).first()
+            if same is not None:
+                report.rejected.append((media, f"the same image is already {same}"))
+                continue
+            name = _media_name(media.provider, digest, media.file_path)
             storage = private_storage()
             if not storage.exists(name):
                 name = storage.save(name, ContentFile(data))
             media.stored_file = name
-            media.save(update_fields=["stored_file"])
+            media.content_sha256 = digest
+            media.save(update_fields=["stored_file", "content_sha256"])
             report.fetched.append(media)
             if progress:
                 progress(len(report.fetched))

@@ -18,9 +18,11 @@ from pathlib import PurePosixPath
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from wildlife.camtrap.package import Package, PackageError
 from wildlife.camtrap.schema import descriptor_errors, table_schema
+from wildlife.geoprivacy import inside_the_parks
 from wildlife.images import MAX_FILE_BYTES, ImageRejected, check_image_bytes
 
 logger = logging.getLogger(__name__)
@@ -144,6 +146,7 @@ class PackageImport:
         self.errors = Errors()
         self.deployments = {}  # deploymentID -> pk: one per camera placement, a few hundred
         self.written_files = []
+        self.hashes = {}  # SHA-256 -> line of this import's media: one row per image
         from wildlife.models import Sector, Species
 
         self.sectors = list(Sector.objects.all())
@@ -190,6 +193,14 @@ class PackageImport:
             fields = _model_values(values, DEPLOYMENT_FIELDS)
             fields["latitude"] = Decimal(str(values["latitude"])).quantize(MICRODEGREE)
             fields["longitude"] = Decimal(str(values["longitude"])).quantize(MICRODEGREE)
+            if not inside_the_parks(fields["latitude"], fields["longitude"]):
+                self.errors.add(
+                    path,
+                    line,
+                    "latitude",
+                    f"{values['latitude']}, {values['longitude']} is outside both parks",
+                )
+                continue
             sector = next(
                 (s for s in self.sectors if s.contains(fields["latitude"], fields["longitude"])),
                 None,
@@ -250,12 +261,13 @@ class PackageImport:
         )
 
     def _store_media_file(self, path, line, values):
-        """The private-storage name of a local media file, after checking it; "" for URLs."""
+        """(private-storage name, SHA-256) of a local file after checking it; ("", "") for a URL;
+        None when the row is refused."""
         from wildlife.models.camtrap import private_storage
 
         file_path = values["filePath"]
         if "://" in file_path:
-            return None  # recorded only: fetched later, when reachable, never during an import
+            return ("", "")  # recorded only: fetched later, when reachable, never during an import
         try:
             data = self.package.read_file(file_path, MAX_FILE_BYTES)
         except FileNotFoundError:
@@ -270,13 +282,44 @@ class PackageImport:
             except ImageRejected as error:
                 self.errors.add(path, line, "filePath", f"{file_path!r}: {error}")
                 return None
-        name = _media_name(self.provider, hashlib.sha256(data).hexdigest(), file_path)
+        digest = hashlib.sha256(data).hexdigest()
+        if not self._unique_content(path, line, values, digest):
+            return None
+        name = _media_name(self.provider, digest, file_path)
         storage = private_storage()
         if not self.errors and not storage.exists(name):
-            saved = storage.save(name, ContentFile(data))
-            self.written_files.append(saved)
-            return saved
-        return name
+            name = storage.save(name, ContentFile(data))
+            self.written_files.append(name)
+        return name, digest
+
+    def _unique_content(self, path, line, values, digest):
+        """Whether this image is new: the same bytes are one media row, whoever sends them.
+
+        The same frame under the other provider would escape that provider's consent rule
+        (clause 7); under a new mediaID it would make a second highlight candidate.
+        """
+        from wildlife.models import Media
+
+        if digest in self.hashes:
+            self.errors.add(path, line, "filePath", f"the same image as line {self.hashes[digest]}")
+            return False
+        self.hashes[digest] = line
+        same = (
+            Media.objects.filter(content_sha256=digest)
+            .exclude(provider=self.provider, media_id=values["mediaID"])
+            .select_related("provider")
+            .first()
+        )
+        if same is not None:
+            self.errors.add(
+                path,
+                line,
+                "filePath",
+                f"the same image was imported from {same.provider} as mediaID {same.media_id!r}; "
+                "it stays under that provider and its consent rule",
+            )
+            return False
+        return True
 
     def import_media(self):
         from wildlife.models import Media
@@ -287,7 +330,14 @@ class PackageImport:
         update = [*MEDIA_FIELDS.values(), "deployment", "last_import", "source_line"]
 
         def flush():
-            self._flush(Media, local, "media_id", "mediaID", path, [*update, "stored_file"])
+            self._flush(
+                Media,
+                local,
+                "media_id",
+                "mediaID",
+                path,
+                [*update, "stored_file", "content_sha256"],
+            )
             self._flush(Media, remote, "media_id", "mediaID", path, update)
             local.clear()
             remote.clear()
@@ -310,15 +360,19 @@ class PackageImport:
             if invalid:
                 continue
             stored = self._store_media_file(path, line, values)
+            if stored is None:
+                continue
+            stored_name, digest = stored
             media = Media(
                 provider=self.provider,
                 deployment_id=deployment,
                 last_import=self.run,
                 source_line=line,
-                stored_file=stored or "",
+                stored_file=stored_name,
+                content_sha256=digest,
                 **_model_values(values, MEDIA_FIELDS),
             )
-            (remote if stored is None else local).append(media)
+            (local if stored_name else remote).append(media)
             count += 1
             if len(in_batch) >= BATCH:
                 flush()
@@ -429,7 +483,7 @@ class PackageImport:
             .select_related("media")
             .order_by("pk")
         )
-        batch = []
+        batch, proposed = [], set()
         for observation in observations.iterator(chunk_size=BATCH):
             media = observation.media
             if media is None:  # an event: its favourite image, if the event has one
@@ -446,6 +500,10 @@ class PackageImport:
                 )
             if media is None or not media.favorite or not media.is_image:
                 continue
+            # One candidate per image: a re-import with new observation ids adds none.
+            if media.pk in proposed or Highlight.objects.filter(media=media).exists():
+                continue
+            proposed.add(media.pk)
             batch.append(
                 Highlight(
                     observation=observation,
@@ -464,10 +522,43 @@ class PackageImport:
         Highlight.objects.bulk_create(batch)
         self.run.highlights = new + len(batch)
 
+    def check_origin(self):
+        """The package's rights holder or publisher decides whose data it is, not the upload menu.
+
+        A package that names another provider must be imported as that provider, so that its
+        consent rule (clause 7 of the 2019 memorandum) applies to it.
+        """
+        from wildlife.models import Provider
+
+        contributors = self.package.descriptor.get("contributors") or []
+        named = {
+            str(contributor.get(key) or "").strip().casefold()
+            for contributor in contributors
+            if isinstance(contributor, dict)
+            and contributor.get("role") in ("rightsHolder", "publisher")
+            for key in ("title", "organization")
+        } - {""}
+        for provider in Provider.objects.exclude(pk=self.provider.pk):
+            names = {
+                str(getattr(provider, f"name_{suffix}", "") or "").strip().casefold()
+                for suffix in ("ru", "en", "zh_hans")
+            } | {provider.code.casefold()}
+            if named & (names - {""}):
+                self.errors.add(
+                    "datapackage.json",
+                    "-",
+                    "contributors",
+                    f"the package names {provider} as its rights holder or publisher: "
+                    f"import it as {provider.code}",
+                )
+
     def run_all(self):
         errors = descriptor_errors(self.package.descriptor)
         for field_name, message in errors:
             self.errors.add("datapackage.json", "-", field_name, message)
+        if self.errors:
+            return
+        self.check_origin()
         if self.errors:
             return
         self.import_deployments()
@@ -515,6 +606,7 @@ def import_package(source, provider, *, user=None, progress=None):
                 run.status = ImportRun.Status.SUCCEEDED
                 run.finished_at = timezone.now()
                 run.save()
+                log(run, "wildlife.import", user=user)
             return run
     except BaseException as error:
         # The transaction is rolled back; the files it wrote must go with it.
@@ -523,7 +615,7 @@ def import_package(source, provider, *, user=None, progress=None):
         if not isinstance(error, ImportFailed | PackageError):
             raise
         errors = error.errors if isinstance(error, ImportFailed) else [str(error)]
-        ImportRun.objects.create(
+        failed = ImportRun.objects.create(
             provider=provider,
             package_name=package_name,
             source=str(source)[-300:],
@@ -532,6 +624,7 @@ def import_package(source, provider, *, user=None, progress=None):
             errors=errors,
             finished_at=timezone.now(),
         )
+        log(failed, "wildlife.import.failed", user=user, data={"errors": errors[:20]})
         raise ImportFailed(errors) from error
 
 

@@ -225,6 +225,8 @@ class Media(models.Model):
     stored_file = models.FileField(
         _("stored file"), storage=private_storage, max_length=255, blank=True
     )
+    # SHA-256 of the file's bytes: the same image is one media row, whoever sends it again.
+    content_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
     last_import = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
     source_line = models.PositiveIntegerField(_("line in media file"), default=0)
 
@@ -232,7 +234,12 @@ class Media(models.Model):
         verbose_name = _("media file")
         verbose_name_plural = _("media files")
         constraints = [
-            models.UniqueConstraint(fields=["provider", "media_id"], name="wildlife_unique_media")
+            models.UniqueConstraint(fields=["provider", "media_id"], name="wildlife_unique_media"),
+            models.UniqueConstraint(
+                fields=["content_sha256"],
+                condition=~models.Q(content_sha256=""),
+                name="wildlife_unique_media_content",
+            ),
         ]
 
     def __str__(self):

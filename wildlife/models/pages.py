@@ -71,7 +71,7 @@ class LeopardIndexPage(RoutablePageMixin, BasePage):
             page_obj = paginator.page(1)
         except EmptyPage:
             page_obj = paginator.page(paginator.num_pages)
-        years = PublishedSighting.objects.dates("month", "year", order="DESC")
+        years = PublishedSighting.objects.public().dates("month", "year", order="DESC")
         return self.render(
             request,
             template="wildlife/sightings_list.html",
@@ -81,7 +81,7 @@ class LeopardIndexPage(RoutablePageMixin, BasePage):
                 "filters": filters,
                 "leopards": self.leopards(),
                 "sectors": Sector.objects.filter(
-                    slug__in=PublishedSighting.objects.values("place_code")
+                    slug__in=PublishedSighting.objects.public().values("place_code")
                 ),
                 "years": [d.year for d in years],
             },

@@ -9,6 +9,13 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel
 
 from wildlife.geoprivacy import GridCell
+from wildlife.screening import check_public_texts
+
+TEXT_SUFFIXES = ("ru", "en", "zh_hans")
+
+
+def translated_fields(*names):
+    return [f"{name}_{suffix}" for suffix in TEXT_SUFFIXES for name in names]
 
 
 def fraction_field(verbose_name, default):
@@ -28,6 +35,7 @@ class Highlight(models.Model):
         PUBLISHED = "published", _("published")
         REJECTED = "rejected", _("rejected")
         UNIDENTIFIABLE = "unidentifiable", _("unidentifiable")
+        WITHDRAWN = "withdrawn", _("withdrawn after publication")
 
     class Source(models.TextChoices):
         FAVORITE = "favorite", _("favourite in the package")
@@ -91,6 +99,10 @@ class Highlight(models.Model):
     def __str__(self):
         return f"{self.species} {self.individual_id or '?'} {self.captured_at:%Y-%m-%d}"
 
+    def clean(self):
+        super().clean()
+        check_public_texts(self, translated_fields("story_title", "story", "image_alt"))
+
     @property
     def crop_box(self):
         return (self.crop_left, self.crop_top, self.crop_right, self.crop_bottom)
@@ -101,10 +113,14 @@ class Highlight(models.Model):
 
 
 class PublishedSightingQuerySet(models.QuerySet):
+    def public(self):
+        """What the public may see: sightings of live profiles that were not withdrawn."""
+        return self.filter(leopard__live=True, withdrawn_at__isnull=True)
+
     def for_listing(self):
         """Sightings of live profiles, newest month first, with what a card shows."""
         return (
-            self.filter(leopard__live=True)
+            self.public()
             .select_related("leopard", "species", "sector", "image")
             .prefetch_related("image__renditions")
             .order_by("-month", "-published_at")
@@ -133,13 +149,30 @@ class PublishedSighting(models.Model):
     cell_south = models.DecimalField(max_digits=6, decimal_places=2)
     cell_west = models.DecimalField(max_digits=7, decimal_places=2)
     cell_size = models.DecimalField(max_digits=4, decimal_places=2)
+    # Emptied when the sighting is withdrawn: the public file goes with it.
     image = models.ForeignKey(
-        "wagtailimages.Image", on_delete=models.PROTECT, related_name="+", editable=False
+        "wagtailimages.Image",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     title = models.CharField(_("title"), max_length=160)
     story = models.TextField(_("story"), blank=True)
     image_alt = models.CharField(_("image description"), max_length=250, blank=True)
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    # A withdrawn sighting leaves every public output; the row stays as the record of why.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
 
     objects = PublishedSightingQuerySet.as_manager()
 
@@ -149,9 +182,18 @@ class PublishedSighting(models.Model):
         verbose_name = _("published sighting")
         verbose_name_plural = _("published sightings")
         ordering = ["-month", "-published_at"]
+        permissions = [("withdraw_publishedsighting", _("Can withdraw a published sighting"))]
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        check_public_texts(self, translated_fields("title", "story", "image_alt"))
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
 
     @property
     def cell(self):
