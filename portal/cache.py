@@ -19,6 +19,7 @@ FALLBACKS = {
     "get_many": {},
     "has_key": False,
     "add": False,
+    "incr": None,  # django-ratelimit's counter: None lets the action through (fail open)
     "set": None,
     "set_many": None,
     "touch": False,

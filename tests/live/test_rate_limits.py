@@ -48,3 +48,18 @@ def test_the_follow_form_itself_is_not_counted(client, settings):
     for _ in range(3):
         assert client.get("/en/live/follow/").status_code == 200
     assert follow(client, "reader@example.org").status_code == 302
+
+
+def test_a_redis_outage_lets_the_action_through(client, settings, mailoutbox):
+    """The limits fail open: with Redis away, following still works (and is not a 500)."""
+    from tests.conftest import free_port
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.TolerantRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    assert follow(client, "reader@example.org").status_code == 302
+    assert Follower.objects.filter(email="reader@example.org").exists()
