@@ -533,10 +533,10 @@ def on_booking_payment(payment, outcome):
 def _on_refunded(slot, booking, outcome, now):
     """A refund of a booking's payment, made here or in Stripe's dashboard.
 
-    A booking still confirmed when its payment is refunded in full is cancelled: its places
-    go back (to the waiting list first) and the visitor is told. A partial refund of a
-    confirmed booking keeps it and its places (a goodwill gesture, a price corrected); the
-    visitor is told what came back. A booking already cancelled (by the visitor, the desk or
+    A booking still confirmed when its payment is refunded in full before the tour starts is
+    cancelled: its places go back (to the waiting list first) and the visitor is told. A
+    partial refund, or one after the start, keeps the booking and its places (a goodwill
+    gesture, a price corrected); the visitor is told what came back. A booking already cancelled (by the visitor, the desk or
     with its date) was told by its cancellation e-mail. Payments calls this once per refund.
     """
     refunded = min(outcome.refunded_total_minor, booking.amount_minor)
@@ -544,7 +544,8 @@ def _on_refunded(slot, booking, outcome, now):
     booking.refunded_minor = refunded
     if booking.status != Booking.Status.CONFIRMED:
         return
-    if refunded >= booking.amount_minor:
+    # After the start the visit happened (or not): a refund then is money back, not places.
+    if refunded >= booking.amount_minor and slot.starts_at > now:
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = now
         booking.save(update_fields=["status", "cancelled_at", "updated_at"])

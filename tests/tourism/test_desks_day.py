@@ -156,6 +156,19 @@ def test_a_partial_refund_keeps_the_booking_and_says_what_came_back(
     assert "₽300" in told.body and "stays confirmed" in told.body
 
 
+def test_a_full_refund_after_the_start_keeps_the_visit_on_record(
+    slot, django_capture_on_commit_callbacks
+):
+    booking = paid_booking(slot, adults=2)
+    Slot.objects.filter(pk=slot.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        _dashboard_refund(booking, booking.amount_minor)
+    booking.refresh_from_db()
+    assert (booking.status, booking.refunded_minor) == (Booking.Status.CONFIRMED, 100_000)
+    [told] = [m for m in mail.outbox if m.to == ["ada@example.org"]]
+    assert "₽1,000" in told.body
+
+
 def test_the_desk_cancels_and_refunds_a_booking_under_the_policy(
     client, slot, desk_user, django_capture_on_commit_callbacks
 ):
