@@ -39,7 +39,7 @@ def test_vetter_approves_and_the_story_appears_after_the_embargo(
     page.fill("textarea[name=story_en]", "Grace stopped to drink at dawn.")
     page.click("button[value=approve]")
     # The next candidate opens after a decision.
-    page.wait_for_url(re.compile(r".*/admin/wildlife/highlights/edit/(?!%d/)\d+/$" % highlight.pk))
+    page.wait_for_url(re.compile(rf".*/admin/wildlife/highlights/edit/(?!{highlight.pk}/)\d+/$"))
     assert page.locator(".messages").inner_text()
 
     highlight.refresh_from_db()
