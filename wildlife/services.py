@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
-from wagtail.log_actions import log
+from wagtail.log_actions import log as wagtail_log
 from wagtail.models import Collection
 
 import live
@@ -41,6 +41,13 @@ from wildlife.models.sightings import month_label, translated_fields
 from wildlife.screening import check_public_texts
 
 logger = logging.getLogger(__name__)
+
+
+def log(instance, action, **kwargs):
+    """A Wagtail log entry of its own: the admin's history groups entries that share a uuid and
+    an action (a request's entries do), which would hide all but one of a bulk decision's."""
+    return wagtail_log(instance, action, uuid=uuid.uuid4(), **kwargs)
+
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 FIELD_SUFFIX = {"ru": "ru", "en": "en", "zh-hans": "zh_hans"}

@@ -63,8 +63,10 @@ def test_vetters_see_the_queue_with_filters(
         )
     assert response.status_code == 200
     html = response.content.decode()
-    assert media_url(grace_highlight) in html
-    assert html.count("/admin/wildlife/media/") == 2  # Grace's two frames only
+    # Small private thumbnails, never the raw originals.
+    assert f"/admin/wildlife/highlights/{grace_highlight.pk}/thumbnail/" in html
+    assert "/admin/wildlife/media/" not in html
+    assert html.count("/thumbnail/") == 2  # Grace's two frames only
     assert "Add" not in [button.strip() for button in html.split("<")]  # nobody adds highlights
 
 

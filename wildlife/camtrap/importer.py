@@ -10,6 +10,7 @@ file:line:field: message. Re-importing a package updates the rows it wrote befor
 
 import hashlib
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -606,7 +607,7 @@ def import_package(source, provider, *, user=None, progress=None):
                 run.status = ImportRun.Status.SUCCEEDED
                 run.finished_at = timezone.now()
                 run.save()
-                log(run, "wildlife.import", user=user)
+                log(run, "wildlife.import", user=user, uuid=uuid.uuid4())
             return run
     except BaseException as error:
         # The transaction is rolled back; the files it wrote must go with it.
@@ -624,7 +625,13 @@ def import_package(source, provider, *, user=None, progress=None):
             errors=errors,
             finished_at=timezone.now(),
         )
-        log(failed, "wildlife.import.failed", user=user, data={"errors": errors[:20]})
+        log(
+            failed,
+            "wildlife.import.failed",
+            user=user,
+            uuid=uuid.uuid4(),
+            data={"errors": errors[:20]},
+        )
         raise ImportFailed(errors) from error
 
 
