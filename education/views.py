@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cms import params
 from cms.ratelimits import ADDRESS, Limit, rate_limited
 from education import classroom, services
 from education.forms import ClassVisitForm
@@ -37,10 +38,8 @@ def class_visit_request(request):
         initial.update(age_from=band.min_age, age_to=band.max_age)
     form = ClassVisitForm(initial=initial)
     # From an event page's "Request a class visit" link: that event, on its date.
-    event_id = request.GET.get("event", "")
-    event = (
-        form.fields["event"].queryset.filter(pk=event_id).first() if event_id.isdigit() else None
-    )
+    event_id = params.parse_id(request.GET.get("event"))
+    event = form.fields["event"].queryset.filter(pk=event_id).first() if event_id else None
     if event is not None:
         form.initial["event"] = event.pk
         form.initial["preferred_date"] = timezone.localtime(event.start).date()

@@ -14,7 +14,6 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms import params
 from payments.money import format_amount, major_to_minor
 from tourism import services
 from tourism.models import Booking, GroupRequest, Slot, TourPage
@@ -56,16 +56,11 @@ class BadDay(Exception):
 def _day(request):
     """The day asked for (`?day=YYYY-MM-DD`), today by default; BadDay for a date that does
     not exist (2026-02-30) or lies outside the years the desk shows."""
-    text = request.GET.get("day") or ""
-    if not text:
-        return timezone.localdate()
     try:
-        day = parse_date(text)
-    except ValueError:
-        day = None
-    if day is None or not FIRST_DAY <= day <= LAST_DAY:
-        raise BadDay(text)
-    return day
+        day = params.parse_date(request.GET.get("day"), min_value=FIRST_DAY, max_value=LAST_DAY)
+    except params.BadParameter:
+        raise BadDay(request.GET.get("day")) from None
+    return day or timezone.localdate()
 
 
 def _bad_day_response():

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms import params
 from wildlife import services
 from wildlife.forms import EmbargoForm, ImportForm, PickHighlightForm, VettingForm, WithdrawForm
 from wildlife.images import ImageRejected, clean_image
@@ -118,7 +119,7 @@ class VettingQueueView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         provider = self.request.GET.get("provider", "")
-        queue = services.vetting_queue(provider=provider if provider.isdigit() else None)
+        queue = services.vetting_queue(provider=params.parse_id(provider))
         context.update(
             sequences=queue,
             count=sum(len(items) for items in queue),
@@ -169,7 +170,8 @@ def bulk_decide(request):
     _require(request, PRIVATE)
     _require(request, "wildlife.change_highlight")
     decision = request.POST.get("decision")
-    ids = [value for value in request.POST.getlist("highlight") if value.isdigit()]
+    ids = [params.parse_id(value) for value in request.POST.getlist("highlight")]
+    ids = [pk for pk in ids if pk]
     if decision not in ("reject", "unidentifiable") or not ids:
         messages.error(
             request, _("Select highlights, then reject them or mark them unidentifiable.")

@@ -95,3 +95,10 @@ def test_the_class_visit_form_ignores_an_unknown_age_band(site_tree):
     response = hostile_client().get("/ru/class-visit/", {"age": "²"})
     assert response.status_code == 200
     assert hostile_client().get("/ru/class-visit/", {"age": "\x00"}).status_code == 400
+
+
+@pytest.mark.parametrize("event", ["²", "١٢", "99999999999999999999", "abc"])
+def test_an_event_id_the_class_visit_form_cannot_read_is_a_400(site_tree, event):
+    response = hostile_client().get("/en/class-visit/", {"event": event})
+    assert response.status_code == 400
+    assert response.headers["Content-Language"] == "en"
