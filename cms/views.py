@@ -1,7 +1,7 @@
 import sys
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError, QueryDict
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
@@ -43,7 +43,9 @@ def sitemap(request):
 
 def bad_request(request, exception):
     """A request the portal refuses (a NUL byte, a number out of range): said in the
-    visitor's language, nothing of what they sent echoed back."""
+    visitor's language, nothing of what they sent echoed back (not even in the language
+    links, which otherwise keep the query string)."""
+    request.GET = QueryDict()
     template = loader.get_template("400.html")
     return HttpResponseBadRequest(template.render({}, request))
 

@@ -26,7 +26,8 @@ def language_links(context):
         own_url = page.get_url(request)
         if own_url and request.path.startswith(own_url):
             suffix = request.path[len(own_url) :]
-    query = request.META.get("QUERY_STRING", "")
+    query = request.GET.urlencode()
+    full_path = request.path + (f"?{query}" if query else "")
     links = []
     for code, name in settings.LANGUAGES:
         url = None
@@ -36,8 +37,8 @@ def language_links(context):
             if url:
                 url += suffix + (f"?{query}" if query else "")
         if not url:
-            url = translate_url(request.get_full_path(), code)
-            if url == request.get_full_path() and code != current:
+            url = translate_url(full_path, code)
+            if url == full_path and code != current:
                 url = home_url_for(code)
         links.append(
             {
