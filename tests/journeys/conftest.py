@@ -295,7 +295,10 @@ class Journey:
         found = locator.evaluate(
             """element => {
                 const box = element.getBoundingClientRect();
-                const x = box.left + box.width / 2, y = box.top + box.height / 2;
+                // A link that wraps is two boxes: aim at the middle of its first line, as a
+                // finger would, not at the middle of the rectangle around both.
+                const line = [...element.getClientRects()].find(r => r.width && r.height) || box;
+                const x = line.left + line.width / 2, y = line.top + line.height / 2;
                 const top = document.elementFromPoint(x, y);
                 const covered = !(top && (top === element || element.contains(top)
                     || (element.labels && [...element.labels].some(l => l.contains(top)))));

@@ -54,6 +54,8 @@ def open_campaign(journey, page=None):
 
 def give_form_is_near_the_top(journey):
     """The form to give comes before the reports and the donor wall (issue 14)."""
+    # The address changes when the new page commits; wait until all of it has been parsed.
+    journey.page.wait_for_load_state()
     tops = journey.page.evaluate(
         """() => ['give-heading', 'reports-heading', 'wall-heading'].map(
             id => document.getElementById(id).getBoundingClientRect().top + window.scrollY)"""
