@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.crypto import salted_hmac
 from django_ratelimit.core import get_usage
 
 CLIENT = "client"
@@ -41,6 +42,12 @@ def client_ip(request):
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
     return str(address)
+
+
+def client_digest(request):
+    """The client (client_ip) as a short keyed digest: what a row may keep to count what one
+    client holds, without storing the visitor's address."""
+    return salted_hmac("cms.ratelimits.client", client_ip(request)).hexdigest()[:32]
 
 
 def posted_address(request, field="email"):
@@ -109,9 +116,11 @@ def _count(request, action, limit, view_kwargs):
     return max(usage["time_left"], 1)
 
 
-def too_many_requests(request, seconds):
+def too_many_requests(request, seconds, reason=""):
+    """The 429 page: when to try again, and `reason` (translated) in place of the general
+    "sent too many times" when the limit is another kind."""
     minutes = max(1, math.ceil(seconds / 60))
-    response = render(request, "429.html", {"minutes": minutes}, status=429)
+    response = render(request, "429.html", {"minutes": minutes, "reason": reason}, status=429)
     response["Retry-After"] = str(int(seconds))
     add_never_cache_headers(response)
     return response

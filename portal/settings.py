@@ -207,6 +207,11 @@ RATE_LIMIT_HOLDS_PER_CLIENT_AND_DATE = env.str(
     "RATE_LIMIT_HOLDS_PER_CLIENT_AND_DATE", default="4/h"
 )
 RATE_LIMIT_HOLDS_PER_ADDRESS = env.str("RATE_LIMIT_HOLDS_PER_ADDRESS", default="5/h")
+# Places one client may have in unpaid holds on one date at once, in percent of its places
+# (never less than one party of the date's largest size): counted from the booking rows.
+RATE_LIMIT_HELD_SHARE_PER_CLIENT_AND_DATE = env.int(
+    "RATE_LIMIT_HELD_SHARE_PER_CLIENT_AND_DATE", default=50
+)
 # Checkout sessions: gifts, and paying for a held booking again.
 RATE_LIMIT_CHECKOUTS_PER_CLIENT = env.str("RATE_LIMIT_CHECKOUTS_PER_CLIENT", default="20/h")
 RATE_LIMIT_CHECKOUTS_PER_ADDRESS = env.str("RATE_LIMIT_CHECKOUTS_PER_ADDRESS", default="10/h")

@@ -1,5 +1,6 @@
 """Tourism's settings, each with a default; a deployment overrides them in settings."""
 
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,6 +15,16 @@ def _get(name, default):
 def hold_duration():
     """How long places are held while the visitor pays: Stripe Checkout's shortest expiry."""
     return timedelta(minutes=_get("TOURISM_HOLD_MINUTES", 30))
+
+
+def held_places_per_client(slot):
+    """The most places one client may have in unpaid holds on `slot` at once: a share of its
+    places (`RATE_LIMIT_HELD_SHARE_PER_CLIENT_AND_DATE`, percent), never less than one party
+    of the date's largest size. None when limits are off (`RATE_LIMITS_ENABLED`)."""
+    if not _get("RATELIMIT_ENABLE", True):
+        return None
+    share = math.ceil(slot.capacity * _get("RATE_LIMIT_HELD_SHARE_PER_CLIENT_AND_DATE", 50) / 100)
+    return max(share, min(slot.max_party, slot.capacity))
 
 
 def waiting_list_hold():

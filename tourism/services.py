@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -53,12 +53,13 @@ FRESH_HOLD_SLACK = datetime.timedelta(seconds=5)
 class BookingError(Exception):
     """A booking that cannot be made or changed. `message` is shown to the visitor."""
 
-    def __init__(self, code, message, status=409, remaining=None):
+    def __init__(self, code, message, status=409, remaining=None, retry_after=None):
         super().__init__(code)
         self.code = code
         self.message = message
         self.status = status
         self.remaining = remaining  # places left, when the refusal is for want of places
+        self.retry_after = retry_after  # seconds, when trying again later can succeed
 
 
 PAYMENT_UNAVAILABLE = _("Online payment is not available at the moment. Please try again later.")
@@ -317,11 +318,13 @@ def validate_party(slot, party, *, group=False):
         )
 
 
-def hold_places(slot_id, party, contact, *, submission_key=None, now=None):
+def hold_places(slot_id, party, contact, *, submission_key=None, client="", now=None):
     """Holds places for a party while the visitor pays. Returns (booking, created).
 
     The same submission key (a form sent twice) returns the booking made the first time.
-    Raises BookingError, taking nothing, when the slot cannot take this party now.
+    Raises BookingError, taking nothing, when the slot cannot take this party now. `client`
+    (cms.ratelimits.client_digest) is whom the form came from: one client's unpaid holds on
+    a date stay within conf.held_places_per_client, or BookingError "client_holds" (429).
     """
     now = now or timezone.now()
     # One read before queueing for the lock: the twin submission's booking, and a date already
@@ -335,7 +338,7 @@ def hold_places(slot_id, party, contact, *, submission_key=None, now=None):
             answer = _answer_before_lock(slot_id, party, submission_key, now)
             if answer is not None:
                 return answer
-        return _hold_under_lock(slot_id, party, contact, submission_key, now)
+        return _hold_under_lock(slot_id, party, contact, submission_key, client, now)
 
 
 def _answer_before_lock(slot_id, party, submission_key, now):
@@ -376,7 +379,7 @@ def _queue_for_lock(slot_id):
         queue.release()
 
 
-def _hold_under_lock(slot_id, party, contact, submission_key, now):
+def _hold_under_lock(slot_id, party, contact, submission_key, client, now):
     with transaction.atomic():
         if _SLOT_LOCK.first(slot_id=slot_id) is None:
             raise Slot.DoesNotExist(f"no tour date {slot_id}")
@@ -392,6 +395,8 @@ def _hold_under_lock(slot_id, party, contact, submission_key, now):
         if party.size > remaining:
             raise _full(remaining)
         amount = party.price_minor(slot)
+        if client and amount:
+            _within_client_share(slot, party, client, now)
         booking = Booking.objects.create(
             slot=slot,
             submission_key=submission_key,
@@ -403,12 +408,38 @@ def _hold_under_lock(slot_id, party, contact, submission_key, now):
             language=contact.language,
             consent_at=now,
             hold_expires_at=now + conf.hold_duration() if amount else None,
+            held_by=client,
             **party.as_fields(),
         )
         if amount == 0:
             _confirm(booking, now)
         publish_availability(slot, now, taken=taken + party.size)
     return booking, True
+
+
+def _within_client_share(slot, party, client, now):
+    """Refuses a hold that would give one client more of the date's places in unpaid holds
+    than conf.held_places_per_client: counted from the rows, under the slot's lock, so it holds
+    across processes. The visitor may try again when their first hold on the date ends."""
+    limit = conf.held_places_per_client(slot)
+    if limit is None:
+        return
+    held = Booking.objects.filter(
+        slot=slot, status=Booking.Status.HELD, hold_expires_at__gt=now, held_by=client
+    ).aggregate(places=Coalesce(Sum("places"), 0), first_ends=Min("hold_expires_at"))
+    if held["places"] + party.size <= limit:
+        return
+    first_ends = held["first_ends"] or now + conf.hold_duration()
+    raise BookingError(
+        "client_holds",
+        _(
+            "Your connection already holds as many places on this tour date as one visitor "
+            "may hold at once. Pay for them, or release them, from the link in your booking. "
+            "Nothing was reserved this time."
+        ),
+        status=429,
+        retry_after=(first_ends - now).total_seconds(),
+    )
 
 
 def _full(remaining):
@@ -927,7 +958,7 @@ def forget_past_visitors(now=None):
     bookings = (
         Booking.objects.filter(slot__starts_at__lt=now - KEEP_PERSONAL_DATA)
         .exclude(email="")
-        .update(name="—", email="", phone="")
+        .update(name="—", email="", phone="", held_by="")
     )
     waiting = WaitingListEntry.objects.filter(slot__starts_at__lt=now).delete()[0]
     return {"bookings": bookings, "waiting": waiting}

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import payments
-from cms.ratelimits import ADDRESS, Limit, rate_limited
+from cms.ratelimits import ADDRESS, Limit, client_digest, rate_limited, too_many_requests
 from tourism import emails, services, tickets
 from tourism.forms import BookingForm, WaitingListForm
 from tourism.models import Booking, Slot
@@ -113,6 +113,7 @@ def book(request, slot_id):
                     form.party(),
                     form.contact(request.LANGUAGE_CODE),
                     submission_key=form.cleaned_data["submission_key"],
+                    client=client_digest(request),
                 )
                 try:
                     return _go_to_checkout(request, booking)
@@ -123,6 +124,8 @@ def book(request, slot_id):
             except BookingError as exc:
                 if exc.code == "full":
                     return _fully_booked(slot)
+                if exc.code == "client_holds":
+                    return too_many_requests(request, exc.retry_after, exc.message)
                 form.add_error(None, exc.message)
                 status = exc.status
                 if exc.remaining is not None:  # what the refusal saw, not what the page read

@@ -73,6 +73,44 @@ def test_concurrent_attempts_never_take_more_than_the_capacity(race_slot, lock_q
     assert outcomes.count("held") == Booking.objects.count()
 
 
+def test_one_clients_parallel_attempts_hold_no_more_than_its_share(race_slot, lock_queue, settings):
+    """40 attempts at once from one client (as from several server processes): the share is
+    counted from the rows under the slot's lock, so exactly what it allows is held."""
+    settings.RATE_LIMIT_HELD_SHARE_PER_CLIENT_AND_DATE = 50  # 10 places, parties up to 8: 8
+    attempts = 40
+    start = threading.Barrier(attempts)
+    outcomes = []
+    lock = threading.Lock()
+
+    def attempt(number):
+        try:
+            start.wait()
+            services.hold_places(
+                race_slot.pk,
+                Party(adults=2),
+                contact(email=f"visitor{number}@example.org"),
+                client="one-client",
+            )
+            result = "held"
+        except BookingError as exc:
+            result = exc.code
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("held") == 4
+    assert outcomes.count("client_holds") == attempts - 4
+    assert services.places_taken(race_slot) == 8
+    assert set(Booking.objects.values_list("held_by", flat=True)) == {"one-client"}
+
+
 def test_a_rush_over_http_takes_exactly_the_places_and_answers_everyone(
     asgi_server_factory, make_slot
 ):
@@ -86,6 +124,7 @@ def test_a_rush_over_http_takes_exactly_the_places_and_answers_everyone(
         # All 30 visitors come from 127.0.0.1 here: the per-client limits would refuse most.
         "RATE_LIMIT_HOLDS_PER_CLIENT": "1000/h",
         "RATE_LIMIT_HOLDS_PER_CLIENT_AND_DATE": "1000/h",
+        "RATE_LIMIT_HELD_SHARE_PER_CLIENT_AND_DATE": "100",
     }
     servers = [asgi_server_factory(**env), asgi_server_factory(**env)]
     path = f"/en/tours/dates/{slot.pk}/book/"

@@ -77,6 +77,9 @@ class Booking(models.Model):
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
 
     hold_expires_at = models.DateTimeField(_("hold expires at"), null=True, blank=True)
+    # The client whose form made an online hold, as a keyed digest (cms.ratelimits.client_digest),
+    # never the address: one client's unpaid holds on a date are limited (services.hold_places).
+    held_by = models.CharField(max_length=32, blank=True, default="", editable=False)
     payment = models.ForeignKey(
         "payments.Payment",
         verbose_name=_("payment"),
