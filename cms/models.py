@@ -1,7 +1,7 @@
 """Site-wide pages and settings. Domains add their own page types in their apps."""
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from cms import params
 from cms.blocks import BodyBlock
 
 
@@ -164,9 +165,7 @@ class StoryIndexPage(BasePage):
             stories = stories.filter(tags__slug=tag)
         paginator = Paginator(stories, self.per_page)
         try:
-            page_obj = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
+            page_obj = paginator.page(params.parse_page(request.GET.get("page")))
         except EmptyPage:
             page_obj = paginator.page(paginator.num_pages)
         context.update(stories=page_obj, paginator=paginator, tag=tag)

@@ -20,6 +20,9 @@ FIRST_DATE = datetime.date(1, 2, 1)
 LAST_DATE = datetime.date(9999, 11, 30)
 
 _INTEGER = re.compile(r"-?[0-9]{1,19}")
+# Plain decimal notation only: no exponent, "nan", "inf", underscores or non-ASCII digits,
+# all of which float() would take.
+_DECIMAL = re.compile(r"-?(?:[0-9]{1,15}(?:\.[0-9]{0,15})?|\.[0-9]{1,15})")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
@@ -52,6 +55,29 @@ def parse_id(value):
 def parse_year(value, *, min_value=1, max_value=9999):
     """A calendar year ``datetime`` can hold; None when blank."""
     return parse_int(value, min_value=max(min_value, 1), max_value=min(max_value, 9999))
+
+
+def parse_float(value, *, min_value, max_value):
+    """A finite number in decimal notation ("0.25", "1", ".5") within [min_value, max_value];
+    None when blank."""
+    value = _text(value)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not _DECIMAL.fullmatch(value):
+        raise BadParameter("not a number")
+    number = float(value)
+    if not min_value <= number <= max_value:
+        raise BadParameter("a number out of range")
+    return number
+
+
+def parse_page(value):
+    """A listing's page number: the first page when blank or not a page number (a link that
+    lost its page still shows the listing); the paginator clamps a number past the end."""
+    try:
+        return parse_int(value, min_value=1) or 1
+    except BadParameter:
+        return 1
 
 
 def parse_date(value, *, min_value=FIRST_DATE, max_value=LAST_DATE):

@@ -4,6 +4,7 @@ from django.utils import translation
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from cms import params
 from search import services
 from search.engines.base import SearchUnavailable
 
@@ -16,7 +17,10 @@ def search_page(request):
     status = 200
     try:
         context["results"] = services.search(
-            query, language, types=request.GET.getlist("type"), page=request.GET.get("page", 1)
+            query,
+            language,
+            types=request.GET.getlist("type"),
+            page=params.parse_page(request.GET.get("page")),
         )
     except SearchUnavailable:
         context["unavailable"] = True

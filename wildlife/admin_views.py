@@ -59,11 +59,14 @@ def highlight_preview(request, pk):
     highlight = get_object_or_404(Highlight.objects.select_related("media"), pk=pk)
     if not highlight.media.stored_file:
         raise Http404
-    crop = highlight.crop_box
+    crop = tuple(
+        _crop_side(request, key, saved)
+        for key, saved in zip(("l", "t", "r", "b"), highlight.crop_box, strict=True)
+    )
+    left, top, right, bottom = crop
+    if not (left < right and top < bottom):
+        raise params.BadParameter("an empty crop")
     try:
-        crop = tuple(
-            float(request.GET.get(k, v)) for k, v in zip(("l", "t", "r", "b"), crop, strict=True)
-        )
         with highlight.media.stored_file.open("rb") as raw:
             data, _w, _h = clean_image(raw, crop, max_size=(800, 600))
     except (ValueError, ImageRejected) as error:
@@ -71,6 +74,12 @@ def highlight_preview(request, pk):
     response = HttpResponse(data, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _crop_side(request, key, saved):
+    """One side of the crop being chosen, a fraction of the image; the saved one if not given."""
+    given = params.parse_float(request.GET.get(key), min_value=0, max_value=1)
+    return saved if given is None else given
 
 
 THUMBNAIL_SIZE = (480, 360)

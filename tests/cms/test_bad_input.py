@@ -45,6 +45,34 @@ def test_numbers_are_read_within_their_bounds():
             params.parse_year(year)
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["nan", "NaN", "inf", "-inf", "Infinity", "1e-3", "1_0", "²", "0x1", "1.5", "-0.1", "."],
+)
+def test_a_fraction_is_plain_finite_decimal_within_bounds(value):
+    with pytest.raises(params.BadParameter):
+        params.parse_float(value, min_value=0, max_value=1)
+
+
+def test_plain_decimals_are_read():
+    read = [params.parse_float(v, min_value=0, max_value=1) for v in ("0.25", "1", ".5", "0.")]
+    assert read == [0.25, 1.0, 0.5, 0.0]
+    assert params.parse_float(" ", min_value=0, max_value=1) is None
+
+
+def test_a_page_number_that_is_not_one_is_the_first_page():
+    assert [params.parse_page(v) for v in (None, "", "3", "²", "0", "-2", "1e3", "9" * 40)] == [
+        1,
+        1,
+        3,
+        1,
+        1,
+        1,
+        1,
+        1,
+    ]
+
+
 def test_a_date_is_one_that_exists_with_room_for_a_day_either_side():
     assert params.parse_date("2024-02-29") == datetime.date(2024, 2, 29)
     assert params.parse_date("") is None

@@ -210,3 +210,43 @@ def test_editors_cannot_pick_highlights(client, editor, imported, park):
         reverse("wildlife_pick_highlight"), {"provider": park.pk, "observation_id": "o-0005"}
     )
     assert response.status_code in (302, 403)
+
+
+def preview(client, highlight, **crop):
+    return client.get(reverse("wildlife_highlight_preview", args=[highlight.pk]), crop)
+
+
+def test_vetters_preview_the_crop_they_choose(client, vetter, grace_highlight):
+    client.force_login(vetter)
+    whole = preview(client, grace_highlight)
+    half = preview(client, grace_highlight, l="0.5", t="0", r="1", b=".5")
+    assert whole.status_code == half.status_code == 200
+    assert half["Content-Type"] == "image/jpeg"
+    assert len(half.content) < len(whole.content)
+
+
+@pytest.mark.parametrize(
+    "crop",
+    [
+        {"l": "nan"},
+        {"r": "inf"},
+        {"b": "-inf"},
+        {"l": "1e-3"},
+        {"t": "²"},
+        {"r": "1.5"},
+        {"l": "0.6", "r": "0.4"},
+        {"t": "1", "b": "1"},
+    ],
+)
+def test_a_crop_that_is_not_a_part_of_the_image_is_a_400_in_the_admins_language(
+    client, vetter, grace_highlight, crop
+):
+    client.force_login(vetter)
+    response = client.get(
+        reverse("wildlife_highlight_preview", args=[grace_highlight.pk]),
+        crop,
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert response.status_code == 400
+    assert "Не удалось разобрать запрос" in response.content.decode()
+    assert b"JFIF" not in response.content

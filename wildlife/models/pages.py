@@ -1,7 +1,7 @@
 """Public pages: leopard profiles, their index (with the sightings list) and population figures."""
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -66,9 +66,7 @@ class LeopardIndexPage(RoutablePageMixin, BasePage):
             sightings = sightings.filter(month__year=year)
         paginator = Paginator(sightings, self.per_page)
         try:
-            page_obj = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
+            page_obj = paginator.page(params.parse_page(request.GET.get("page")))
         except EmptyPage:
             page_obj = paginator.page(paginator.num_pages)
         years = PublishedSighting.objects.public().dates("month", "year", order="DESC")
