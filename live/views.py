@@ -79,6 +79,10 @@ def events(request):
     except params.BadParameter:
         return _bad_request(_("“since” must be an event id (a whole number)."))
     found, truncated = services.events_since(topics, since)
+    # As the WebSocket does: no page ever gave an id beyond the newest event, and kept, it
+    # would hide the next events from this client. Read only when nothing was found.
+    if not found and since > services.latest_id():
+        return _bad_request(_("“since” is beyond the newest event. Please reload the page."))
     last_id = found[-1].pk if found else since
     response = JsonResponse(
         {

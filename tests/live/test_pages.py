@@ -78,9 +78,46 @@ def test_polling_reads_one_query(client, django_assert_num_queries):
 
 
 @pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("ru", "«since» больше номера последнего события. Перезагрузите страницу."),
+        ("en", "“since” is beyond the newest event. Please reload the page."),
+        ("zh-hans", "“since” 超出了最新事件的编号。请重新加载页面。"),
+    ],
+)
+def test_polling_since_beyond_the_newest_event_is_a_400_as_on_the_websocket(
+    client, language, message
+):
+    _on_leopard, newest = publish_sighting(leopard_id=12)
+    response = client.get(
+        f"/live/events/?topics=feed&since={newest.pk + 1}", HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 400
+    assert response.json() == {"error": message}
+
+
+def test_polling_since_the_newest_event_is_answered(client):
+    _on_leopard, newest = publish_sighting(leopard_id=12)
+    response = client.get(f"/live/events/?topics=feed&since={newest.pk}")
+    assert response.status_code == 200
+    assert response.json()["events"] == []
+    assert response.json()["last_id"] == newest.pk
+
+
+def test_polling_an_empty_log_from_its_start_is_answered(client):
+    response = client.get("/live/events/?topics=feed&since=0")
+    assert response.status_code == 200
+    assert response.json()["last_id"] == 0
+
+
+@pytest.mark.parametrize(
     ("query", "message"),
     [
         ("", "Укажите от 1 до 8 тем."),
+        (
+            "?topics=feed&since=1",
+            "«since» больше номера последнего события. Перезагрузите страницу.",
+        ),
         ("?topics=feed&since=-1", "«since» должен быть номером события (целым числом)."),
         ("?topics=feed&since=abc", "«since» должен быть номером события (целым числом)."),
         ("?topics=feed&since=²", "«since» должен быть номером события (целым числом)."),
