@@ -182,3 +182,25 @@ def test_waiting_list_entries_per_client(client, make_slot, settings, mailoutbox
     assert_refused(refused, "en")
     assert WaitingListEntry.objects.count() == 2
     assert len(mailoutbox) == sent
+
+
+def test_waiting_list_entries_per_address(client, make_slot, settings, mailoutbox):
+    settings.RATE_LIMIT_EMAILS_PER_ADDRESS = "1/h"
+    first, second = make_slot(capacity=2), make_slot(capacity=2)
+    book(first, adults=2)
+    book(second, adults=2)
+    with translation.override("en"):
+        first_url = reverse("tourism:waiting_list", args=[first.pk])
+        second_url = reverse("tourism:waiting_list", args=[second.pk])
+    assert client.post(first_url, form_data(email="w@example.org")).status_code == 200
+    sent = len(mailoutbox)
+
+    refused = client.post(
+        second_url.replace("/en/", "/zh-hans/", 1),
+        form_data(email=" W@Example.org "),
+        REMOTE_ADDR="198.51.100.9",
+    )
+
+    assert_refused(refused, "zh-hans")
+    assert list(WaitingListEntry.objects.values_list("slot", flat=True)) == [first.pk]
+    assert len(mailoutbox) == sent
