@@ -12,6 +12,7 @@ import datetime
 import functools
 import io
 import logging
+import math
 import threading
 import uuid
 from contextlib import contextmanager
@@ -438,7 +439,7 @@ def _within_client_share(slot, party, client, now):
             "Nothing was reserved this time."
         ),
         status=429,
-        retry_after=(first_ends - now).total_seconds(),
+        retry_after=max(1, math.ceil((first_ends - now).total_seconds())),
     )
 
 
