@@ -4,6 +4,10 @@
 - `asgi_server`: the portal served by uvicorn as a real process on a free port, on the test
   database (use it with `live_db`, whose data the server process can see).
 - `browser` / `browser_page`: Debian's Chromium driven by Playwright.
+
+`make test` runs the suite in parallel processes (pytest-xdist). pytest-django gives each its own
+test database; `_isolate_worker` below gives each its own Redis database and channel prefix, so
+one process's `cache.clear()` or group messages never reach another's.
 """
 
 import os
@@ -22,6 +26,30 @@ from django.db import connection
 from tests.pages import build_site_tree
 
 BASE_DIR = Path(settings.BASE_DIR)
+
+
+def _isolate_worker():
+    """Runs when this module is imported, before any test opens the cache or channel layer;
+    the environment carries the same choice to the server processes tests start."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker or not getattr(settings, "REDIS_URL", ""):
+        return
+    number = int(worker.removeprefix("gw"))
+    base, _slash, database = settings.REDIS_URL.rstrip("/").rpartition("/")
+    if not database.isdigit():
+        base, database = settings.REDIS_URL.rstrip("/"), "0"
+    # Databases 8, 9, …: clear of the 0-7 a developer may use for other checkouts.
+    url = f"{base}/{(int(database) + 8 + number) % 16}"
+    prefix = f"asgi-{worker}"
+    os.environ.update(REDIS_URL=url, CHANNEL_LAYER_PREFIX=prefix)
+    settings.REDIS_URL = url
+    settings.CACHES["default"]["LOCATION"] = url
+    layer = settings.CHANNEL_LAYERS["default"]
+    if "hosts" in layer.get("CONFIG", {}):
+        layer["CONFIG"].update(hosts=[url], prefix=prefix)
+
+
+_isolate_worker()
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -237,8 +265,31 @@ def browser_page(browser, tmp_path):
     context.close()
 
 
+def _runs_in_transactions(item):
+    """A test whose data is committed, so that its database is emptied after it (flush)."""
+    if {"transactional_db", "django_db_serialized_rollback"} & set(item.fixturenames):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+def _parallel_group(item):
+    """Which process of a parallel run (`make test`, pytest-xdist `--dist loadgroup`) runs it.
+
+    A test that commits leaves its database flushed: no root page, groups or reference rows.
+    In one process pytest-django runs those tests last; in parallel, each process runs its
+    tests in the order it receives them, so the tests that commit go together to one process,
+    in their usual order, and never run before a test that expects the migrated data. The
+    journeys, which use a database of their own, are a third group.
+    """
+    if item.path.is_relative_to(BASE_DIR / "tests" / "journeys"):
+        return "journeys"
+    return "committing" if _runs_in_transactions(item) else "rolled-back"
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        item.add_marker(pytest.mark.xdist_group(_parallel_group(item)))
         if "browser_page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
         if "asgi_server" in getattr(item, "fixturenames", ()) or "asgi_server_factory" in getattr(
