@@ -214,6 +214,9 @@ def test_the_shared_image_never_carries_the_original_file_or_a_private_path(clie
             shared.load()
         assert shared.format == "JPEG"
         assert shared.size == (1200, 630)
+        # The portrait's camera and place stay out of the shared file.
+        assert not shared.getexif(), dict(shared.getexif())
+        assert "exif" not in shared.info
 
 
 def test_a_page_without_a_picture_shares_the_sites_default_image(client, shared_site):
