@@ -368,3 +368,26 @@ def test_the_site_map_leaves_out_drafts(client, shared_site):
     html = client.get("/en/site-map/").content.decode()
     assert "/en/about/" not in html
     assert "/en/stories/" in html
+
+
+def test_a_campaign_and_its_reports_announce_the_reports_feed(client, db, mailoutbox):
+    from donations.models import CampaignReportPage
+    from tests.donations.conftest import build_campaigns
+
+    patrols = build_campaigns().patrols
+    report, _ = upsert_page(
+        patrols,
+        CampaignReportPage,
+        **tr("slug", "otchet-1", "report-1", "baogao-1"),
+        **tr("title", "Отчёт 1", "Report 1", "报告 1"),
+        **tr("intro", "Итоги", "What we did", "进展"),
+    )
+    for page in (patrols, report):
+        for language in LANGUAGES:
+            head = Head(client.get(url_in(page, language)).content.decode())
+            feed = head.link(
+                "alternate", href=f"/{language}/donations/campaigns/{patrols.pk}/reports.rss"
+            )
+            assert feed["type"] == "application/rss+xml"
+            title = getattr(patrols, f"title_{language.replace('-', '_')}")
+            assert title in feed["title"]
