@@ -8,8 +8,9 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
         from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+        from wagtail.images import get_image_model
         from wagtail.signals import (
             page_published,
             page_slug_changed,
@@ -18,6 +19,7 @@ class CmsConfig(AppConfig):
         )
 
         from cms.home import bump_generation
+        from cms.images import strip_uploaded_metadata
 
         for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
             signal.connect(bump_generation, dispatch_uid=f"cms.home.{signal!r}")
@@ -29,4 +31,7 @@ class CmsConfig(AppConfig):
                 bump_generation()
 
         post_save.connect(on_model_change, weak=False, dispatch_uid="cms.home.saved")
+        pre_save.connect(
+            strip_uploaded_metadata, sender=get_image_model(), dispatch_uid="cms.images.metadata"
+        )
         post_delete.connect(on_model_change, weak=False, dispatch_uid="cms.home.deleted")

@@ -1,9 +1,8 @@
 """Site-wide pages and settings. Domains add their own page types in their apps."""
 
-from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -12,11 +11,12 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from cms import params
+from cms import params, sharing
 from cms.blocks import BodyBlock
 
 
@@ -75,15 +75,47 @@ class BasePage(Page):
     def display_listing_title(self):
         return self.listing_title or self.title
 
+    # Shared on social sites as an article (a story) or as a website (everything else).
+    share_type = "website"
+    # Routable sub-pages (route name, title) listed in the sitemaps beside the page itself.
+    sitemap_subpages = ()
+
+    def share_image(self):
+        """(image, description) shown when the page is shared, or None for the site's default.
+
+        The editor's social image, else the page's own picture (the first image field its type
+        declares: a story's lead image, a leopard's portrait), else its listing image: each one
+        the page already shows in public."""
+        if self.social_image_id:
+            return self.social_image, self.title
+        for field in self._meta.concrete_fields:
+            if field.name in ("social_image", "listing_image"):
+                continue
+            if field.is_relation and field.related_model is get_image_model():
+                image = getattr(self, field.name)
+                if image is not None:
+                    return image, getattr(self, f"{field.name}_alt", "")
+        if self.listing_image_id:
+            return self.listing_image, ""
+        return None
+
+    def sitemap_subpage_urls(self):
+        """[(title, path after the page's URL)] of the routable sub-pages in the sitemaps."""
+        return [(title, self.reverse_subpage(name)) for name, title in self.sitemap_subpages]
+
     def get_sitemap_urls(self, request=None):
-        alternates = []
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                alternates.append({"lang_code": code, "location": self.get_full_url(request)})
-        urls = super().get_sitemap_urls(request)
-        for url in urls:
-            url["alternates"] = alternates
-        return urls
+        """This page and its routable sub-pages, on the request's host, with their alternates."""
+        lastmod = self.last_published_at or self.latest_revision_created_at
+
+        def url_in(suffix):
+            def url():
+                page_url = self.get_url(request) if request is not None else self.get_full_url()
+                return page_url + suffix if page_url else None
+
+            return url
+
+        suffixes = ["", *(suffix for _title, suffix in self.sitemap_subpage_urls())]
+        return [sharing.sitemap_entry(request, url_in(suffix), lastmod) for suffix in suffixes]
 
 
 class HomePage(BasePage):
@@ -239,6 +271,7 @@ class StoryPage(BasePage):
 
     parent_page_types = ["cms.StoryIndexPage"]
     subpage_types = []
+    share_type = "article"
 
     class Meta:
         verbose_name = _("story")

@@ -1,14 +1,17 @@
 import sys
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError, QueryDict
 from django.template import loader
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
-from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
+from wagtail.models import Site
 
-from cms import busy
+from cms import busy, sharing
 
 
 @require_GET
@@ -33,12 +36,56 @@ def sitemap_index(request):
     return HttpResponse(xml, content_type="application/xml; charset=utf-8")
 
 
+class PortalSitemap(WagtailSitemap):
+    """The live public pages with their routable sub-pages (BasePage.get_sitemap_urls), then
+    the registered pages outside the tree (sharing.register_view), on the request's host."""
+
+    def _urls(self, page, protocol, domain):
+        urls = super()._urls(page, protocol, domain)
+        if page == 1:
+            urls.extend(sharing.view_sitemap_entries(self.request))
+        return urls
+
+
 @require_GET
 def sitemap(request):
     """The live public pages in the active language, each with its other-language alternates."""
-    response = wagtail_sitemap(request)
+    response = sitemap_views.sitemap(request, {"pages": PortalSitemap(request)})
     response.render()
     return response
+
+
+@require_GET
+def site_map(request):
+    """The sitemap for people: every public page in this language, as the page tree nests them."""
+    site = Site.find_for_request(request) or Site.objects.get(is_default_site=True)
+    pages = (
+        site.root_page.get_descendants(inclusive=True)
+        .live()
+        .public()
+        .order_by("path")
+        .defer_streamfields()
+        .specific()
+    )
+    nodes_by_path, roots, nodes_by_type = {}, [], {}
+    for page in pages:
+        url = page.get_url(request)
+        if not url:
+            continue
+        node = {"title": page.title, "url": url, "page": page, "children": []}
+        for title, suffix in getattr(page, "sitemap_subpage_urls", list)():
+            node["children"].append({"title": title, "url": url + suffix, "children": []})
+        parent = nodes_by_path.get(page.path[: -page.steplen])
+        (parent["children"] if parent else roots).append(node)
+        nodes_by_path[page.path] = node
+        nodes_by_type.setdefault(page.specific_class._meta.label_lower, node)
+    for view in sharing.site_views():
+        node = {"title": view.title, "url": reverse(view.url_name), "children": []}
+        parent = nodes_by_type.get(view.parent_type) or (roots[0] if roots else None)
+        (parent["children"] if parent else roots).append(node)
+    return TemplateResponse(
+        request, "cms/site_map.html", {"nodes": roots, "feeds": sharing.site_feeds()}
+    )
 
 
 def bad_request(request, exception):

@@ -10,13 +10,25 @@ class EducationConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from cms import demo, home
+        from cms import demo, home, sharing
         from education import sections
         from education.demo import load
 
         demo.register("education", load, order=40)
         home.register_section(
             "education", "education/includes/home_events.html", sections.home_events, order=40
+        )
+        sharing.register_view(
+            "education:class_visit_request",
+            _("Bring your class to the park"),
+            parent_type="education.educationindexpage",
+            order=10,
+        )
+        sharing.register_view(
+            "education:classroom_data",
+            _("Classroom data: leopard and tiger sightings by month"),
+            parent_type="education.educationindexpage",
+            order=20,
         )
         post_save.connect(
             group_request_saved,

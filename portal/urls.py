@@ -41,6 +41,7 @@ if settings.SERVE_MEDIA:
 
 urlpatterns += i18n_patterns(
     path("sitemap.xml", cms_views.sitemap, name="sitemap"),
+    path("site-map/", cms_views.site_map, name="site_map"),
     *app_urls("urls"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

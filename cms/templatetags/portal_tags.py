@@ -1,11 +1,14 @@
 from django import template
 from django.conf import settings
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
 from modeltranslation.utils import build_localized_fieldname
 from wagtail.models import Page, Site
 
+from cms import sharing
 from cms.i18n import fallback_language
 
 register = template.Library()
@@ -28,6 +31,8 @@ def language_links(context):
             suffix = request.path[len(own_url) :]
     query = request.GET.urlencode()
     full_path = request.path + (f"?{query}" if query else "")
+    # The hreflang alternates in <head> point where the canonical link does: no filters.
+    alternate_query = sharing.canonical_query(request)
     links = []
     for code, name in settings.LANGUAGES:
         url = None
@@ -45,7 +50,7 @@ def language_links(context):
                 "code": code,
                 "name": name,
                 "url": url,
-                "absolute_url": request.build_absolute_uri(url),
+                "absolute_url": request.build_absolute_uri(url.split("?", 1)[0]) + alternate_query,
                 "current": code == current,
             }
         )
@@ -101,3 +106,27 @@ def main_menu(context):
         item["url"] = item["page"].get_url(request)
         item["current"] = isinstance(current, Page) and current.path.startswith(item["page"].path)
     return items
+
+
+@register.simple_tag(takes_context=True)
+def share_meta(context):
+    """Description, canonical URL, Open Graph type, locales, image and feeds of the page shown."""
+    request = context.get("request")
+    if request is None:
+        return None
+    page = context.get("page")
+    return sharing.share_meta(request, page if isinstance(page, Page) else None)
+
+
+@register.simple_tag(takes_context=True)
+def block_text(context, name):
+    """The text of a block as the page fills it in, for a second use (og:title beside <title>).
+
+    Reads the most-derived template's block, already rendered above; plain text, escaped."""
+    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+    block = block_context.get_block(name) if block_context is not None else None
+    if block is None:
+        return ""
+    with context.push():
+        text = block.nodelist.render(context)
+    return mark_safe(" ".join(strip_tags(text).split()))  # rendered with autoescape

@@ -127,3 +127,31 @@ def test_focus_ring_shows_on_the_header_green(journey):
         ring = focused.evaluate(CONTRAST)
         assert ring["style"] != "none" and ring["width"] >= 2, json.dumps(ring)
         assert ring["ratio"] >= 3, json.dumps(ring)
+
+
+SITE_MAP = {"ru": "Карта сайта", "en": "Site map", "zh-hans": "网站地图"}
+
+
+@pytest.mark.journey_widths("phone")
+def test_the_footers_site_map_is_a_page_a_person_can_read(journey, page_urls):
+    journey.visit(f"/{journey.language}/")
+    footer = journey.page.locator("footer.site-footer")
+    journey.tap(footer.get_by_role("link", name=SITE_MAP[journey.language], exact=True))
+    page = journey.page
+    page.wait_for_url(f"{journey.url}/{journey.language}/site-map/")
+    journey.check()  # nothing wider than the phone, no axe violation
+    assert page.get_by_role("heading", level=1).inner_text() == SITE_MAP[journey.language]
+    site_map = page.get_by_role("navigation", name=SITE_MAP[journey.language])
+    links = site_map.get_by_role("link")
+    assert links.count() >= 10
+    assert site_map.locator(f'a[href="{page_urls[journey.language]["sightings"]}"]').count() == 1
+    assert axe_rules(journey, ["region", "heading-order"]) == []
+    meta = page.evaluate(
+        """() => ({
+            canonical: document.querySelector('link[rel=canonical]').href,
+            image: document.querySelector('meta[property="og:image"]').content,
+        })"""
+    )
+    assert meta["canonical"] == page.url
+    assert meta["image"] == f"{journey.url}/static/img/share.jpg"
+    assert page.request.get(meta["image"]).status == 200

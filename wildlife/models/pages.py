@@ -25,6 +25,7 @@ class LeopardIndexPage(RoutablePageMixin, BasePage):
     subpage_types = ["wildlife.LeopardPage", "wildlife.PopulationPage"]
     max_count_per_parent = 1
     per_page = 24
+    sitemap_subpages = (("sightings", _("Published sightings")),)
 
     class Meta:
         verbose_name = _("leopard index")
