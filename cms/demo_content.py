@@ -57,7 +57,7 @@ def load_site(stdout):
 
     home, changed = ensure_home(
         HomePage,
-        **tr("title", "Земля леопарда", "Land of the Leopard", "豹地国家公园"),
+        **tr("title", "Земля леопарда", "Land of the Leopard", "豹之乡"),
         **tr("slug", "home", "home", "home"),
         **tr(
             "intro",
@@ -107,7 +107,7 @@ def load_site(stdout):
             "дирекция вместе с заповедником «Кедровая падь».",
             "Land of the Leopard is a national park in Primorsky Krai, run by one administration "
             "together with the Kedrovaya Pad biosphere reserve.",
-            "“豹地”是滨海边疆区的一座国家公园，与“雪松谷”生物圈保护区由同一个管理局管理。",
+            "“豹之乡”国家公园位于滨海边疆区，与“雪松溪谷”国家自然生物圈保护区由同一个管理局管理。",
         ),
         **tr(
             "body",
@@ -439,7 +439,7 @@ def load_site(stdout):
             "about",
             "<p>Национальный парк «Земля леопарда» и заповедник «Кедровая падь», Приморский край.</p>",
             "<p>Land of the Leopard National Park and the Kedrovaya Pad reserve, Primorsky Krai.</p>",
-            "<p>“豹地”国家公园和“雪松谷”保护区，滨海边疆区。</p>",
+            "<p>“豹之乡”国家公园和“雪松溪谷”国家自然生物圈保护区，滨海边疆区。</p>",
         ),
         **tr(
             "address",
