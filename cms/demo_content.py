@@ -5,6 +5,9 @@ Stories and dates are demonstration content, as the notice on every page says.
 
 import datetime
 
+from django.db.models import Q
+from django.utils import translation
+
 from cms.demo import (
     DemoContext,
     ensure_home,
@@ -20,7 +23,37 @@ from cms.models import (
     StandardPage,
     StoryIndexPage,
     StoryPage,
+    StoryTopic,
 )
+
+# Story tags: slug, then the name in ru, en, zh-hans.
+TOPICS = [
+    ("tunnel", "тоннель", "tunnel", "隧道"),
+    ("protection", "охрана", "protection", "保护"),
+    ("leopards", "леопарды", "leopards", "豹"),
+    ("monitoring", "мониторинг", "monitoring", "监测"),
+    ("tourism", "туризм", "tourism", "旅游"),
+    ("cooperation", "сотрудничество", "cooperation", "合作"),
+]
+
+
+def ensure_topics(context):
+    """The story tags, each named in three languages; a tag of an older demo (one Russian
+    name, used as its slug) is renamed in place rather than duplicated."""
+    topics = {}
+    for slug, ru, en, zh in TOPICS:
+        wanted = {"slug": slug, **tr("name", ru, en, zh)}
+        topic = StoryTopic.objects.filter(Q(slug=slug) | Q(name_ru=ru)).first()
+        changed = topic is None or any(getattr(topic, k) != v for k, v in wanted.items())
+        if changed:
+            topic = topic or StoryTopic()
+            for key, value in wanted.items():
+                setattr(topic, key, value)
+            with translation.override("ru"):  # the untranslated column holds the Russian name
+                topic.save()
+        context.note(f"story tag {slug}", changed)
+        topics[slug] = topic
+    return topics
 
 
 def rich(text):
@@ -343,7 +376,7 @@ def load_site(stdout):
                 "The road now runs under the pass: leopards cross where cars used to drive.",
                 "公路改从山口下方穿过：豹子可以在过去行车的地方穿行。",
             ),
-            ["тоннель", "охрана"],
+            ["tunnel", "protection"],
         ),
         (
             "kotyata",
@@ -362,7 +395,7 @@ def load_site(stdout):
                 "Camera traps recorded the cubs of Grace, Sochi, Alexa, Umka and Queen Borte, who has three.",
                 "红外相机记录到格蕾丝、索契、亚历克莎、乌姆卡和孛儿帖女王的幼崽——孛儿帖女王有三只。",
             ),
-            ["леопарды", "мониторинг"],
+            ["leopards", "monitoring"],
         ),
         (
             "posetiteli",
@@ -381,7 +414,7 @@ def load_site(stdout):
                 "About 6,000 people visited the park in 2020, half as many again as the 4,000 of 2019.",
                 "2020年约有6,000人到访公园，比2019年的4,000人增加了一半。",
             ),
-            ["туризм"],
+            ["tourism"],
         ),
         (
             "zemlya-bolshih-koshek-soglashenie",
@@ -405,9 +438,10 @@ def load_site(stdout):
                 "Russia and China agreed to create a transboundary reserve for tigers and leopards.",
                 "中俄两国同意为虎豹建立跨境保护区。",
             ),
-            ["сотрудничество"],
+            ["cooperation"],
         ),
     ]
+    topics = ensure_topics(context)
     for key, date, lead, slugs, titles, intros, tags in story_specs:
         story, changed = upsert_page(
             stories,
@@ -425,8 +459,8 @@ def load_site(stdout):
             ),
             **tr("lead_image_alt", "", "", ""),
         )
-        if sorted(tag.name for tag in story.tags.all()) != sorted(tags):
-            story.tags.set(tags)
+        if sorted(tag.slug for tag in story.tags.all()) != sorted(tags):
+            story.tags.set([topics[slug] for slug in tags])
             story.save_revision().publish()
             changed = True
         context.note(f"story {key}", changed)
