@@ -119,7 +119,7 @@ def load_site(stdout):
             ),
             body(
                 figure("362,000", "公顷：跨境保护区的俄罗斯部分"),
-                figure("1,493,000", "公顷：中国东北虎豹国家公园"),
+                figure("1,493,000", "公顷：东北虎豹国家公园（中国）"),
                 figure("575 米", "纳尔温斯基隧道的长度，让动物安全穿越山口"),
             ),
         ),
@@ -212,14 +212,14 @@ def load_site(stdout):
         home,
         StandardPage,
         **tr("slug", "zemlya-bolshih-koshek", "land-of-big-cats", "damao-zhi-di"),
-        **tr("title", "Земля больших кошек", "Land of Big Cats", "大猫之地"),
+        **tr("title", "Земля больших кошек", "Land of Big Cats", "“豹亚科之乡”"),
         **tr(
             "intro",
             "Леопарды не знают границ. Российский и китайский парки вместе создают "
             "трансграничный резерват «Земля больших кошек».",
             "Leopards know no borders. The Russian and Chinese parks are creating the "
             "transboundary reserve “Land of Big Cats” together.",
-            "豹子没有国界。中俄两国的公园正在共同建设跨境保护区“大猫之地”。",
+            "豹子没有国界。中俄两国的公园正在共同建设跨境保护区“豹亚科之乡”。",
         ),
         **tr(
             "body",
@@ -259,11 +259,11 @@ def load_site(stdout):
             ),
             body(
                 paragraph(
-                    "中国东北虎豹国家公园于2021年10月设立，面积1,493,000公顷。"
+                    "中国的东北虎豹国家公园于2021年10月设立，面积1,493,000公顷。"
                     "规划中的跨境区域俄罗斯部分面积为362,000公顷。\n\n"
                     "2019年，两个公园签署了谅解备忘录。其第七条规定：依据备忘录获得的信息仅用于其目的，"
                     "未经提供方事先书面同意，不得公开或转交第三方。\n\n"
-                    "2024年5月16日，双方签署协议，建立中俄跨境自然保护区“大猫之地”。"
+                    "2024年5月16日，双方签署协议，建立中俄跨境自然保护区“豹亚科之乡”。"
                 ),
                 heading("合作方向"),
                 paragraph(
@@ -430,7 +430,7 @@ def load_site(stdout):
                 "title",
                 "Соглашение о «Земле больших кошек»",
                 "The Land of Big Cats agreement",
-                "“大猫之地”协议签署",
+                "“豹亚科之乡”协议签署",
             ),
             tr(
                 "intro",

@@ -154,6 +154,12 @@ def test_chinese_pages_name_the_park_as_the_memorandum_does(demo, path):
     assert "豹地" not in html
 
 
+def test_the_transboundary_area_and_the_partner_are_named_as_the_memorandum_does(demo):
+    html = html_of("/zh-hans/damao-zhi-di/")
+    assert "“豹亚科之乡”" in html and "大猫之地" not in html
+    assert "东北虎豹国家公园" in html and "中国东北虎豹国家公园" not in html
+
+
 def test_english_and_russian_footers_name_the_park_as_the_memorandum_does(demo):
     assert PARK["en"] in footer_of(html_of("/en/"))
     assert "«Земля леопарда»" in footer_of(html_of("/ru/"))
