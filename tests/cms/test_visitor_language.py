@@ -196,6 +196,14 @@ def test_a_name_in_chinese_sits_between_characters_without_spaces(demo):
     assert "认养 格蕾丝" not in html and " 格蕾丝 " not in html
 
 
+def test_a_chinese_label_and_its_value_have_no_space_after_the_full_width_colon(demo):
+    assert "最近场次：<time" in html_of("/zh-hans/daolan/")
+    tour = html_of("/zh-hans/daolan/bao-zhi-xiaojing/")
+    assert "成人：</span>₽500" in tour and "成人: " not in tour
+    assert "Adult: </span>₽500" in html_of("/en/tours/leopard-trail/")
+    assert "自2025年3月1日起" in html_of("/zh-hans/zhichi/hongwai-xiangji/")
+
+
 # Point 11: a leopard is she or he ---------------------------------------------------------
 
 
@@ -235,6 +243,7 @@ def test_story_tags_are_shown_in_the_visitors_language(demo):
     assert not CYRILLIC.search(english)
     chinese = tags_of(html_of("/zh-hans/gushi/youzai/"))
     assert ">豹</a>" in chinese and ">监测</a>" in chinese
+    assert "标签：<a" in chinese and "</a>、<a" in chinese  # no stray space; the Chinese comma
     assert not CYRILLIC.search(chinese)
     russian = tags_of(html_of("/ru/novosti/kotyata/"))
     assert ">леопарды</a>" in russian
