@@ -5,6 +5,9 @@ Stories and dates are demonstration content, as the notice on every page says.
 
 import datetime
 
+from django.db.models import Q
+from django.utils import translation
+
 from cms.demo import (
     DemoContext,
     ensure_home,
@@ -20,7 +23,37 @@ from cms.models import (
     StandardPage,
     StoryIndexPage,
     StoryPage,
+    StoryTopic,
 )
+
+# Story tags: slug, then the name in ru, en, zh-hans.
+TOPICS = [
+    ("tunnel", "тоннель", "tunnel", "隧道"),
+    ("protection", "охрана", "protection", "保护"),
+    ("leopards", "леопарды", "leopards", "豹"),
+    ("monitoring", "мониторинг", "monitoring", "监测"),
+    ("tourism", "туризм", "tourism", "旅游"),
+    ("cooperation", "сотрудничество", "cooperation", "合作"),
+]
+
+
+def ensure_topics(context):
+    """The story tags, each named in three languages; a tag of an older demo (one Russian
+    name, used as its slug) is renamed in place rather than duplicated."""
+    topics = {}
+    for slug, ru, en, zh in TOPICS:
+        wanted = {"slug": slug, **tr("name", ru, en, zh)}
+        topic = StoryTopic.objects.filter(Q(slug=slug) | Q(name_ru=ru)).first()
+        changed = topic is None or any(getattr(topic, k) != v for k, v in wanted.items())
+        if changed:
+            topic = topic or StoryTopic()
+            for key, value in wanted.items():
+                setattr(topic, key, value)
+            with translation.override("ru"):  # the untranslated column holds the Russian name
+                topic.save()
+        context.note(f"story tag {slug}", changed)
+        topics[slug] = topic
+    return topics
 
 
 def rich(text):
@@ -57,7 +90,7 @@ def load_site(stdout):
 
     home, changed = ensure_home(
         HomePage,
-        **tr("title", "Земля леопарда", "Land of the Leopard", "豹地国家公园"),
+        **tr("title", "Земля леопарда", "Land of the Leopard", "豹之乡"),
         **tr("slug", "home", "home", "home"),
         **tr(
             "intro",
@@ -86,7 +119,7 @@ def load_site(stdout):
             ),
             body(
                 figure("362,000", "公顷：跨境保护区的俄罗斯部分"),
-                figure("1,493,000", "公顷：中国东北虎豹国家公园"),
+                figure("1,493,000", "公顷：东北虎豹国家公园（中国）"),
                 figure("575 米", "纳尔温斯基隧道的长度，让动物安全穿越山口"),
             ),
         ),
@@ -107,7 +140,7 @@ def load_site(stdout):
             "дирекция вместе с заповедником «Кедровая падь».",
             "Land of the Leopard is a national park in Primorsky Krai, run by one administration "
             "together with the Kedrovaya Pad biosphere reserve.",
-            "“豹地”是滨海边疆区的一座国家公园，与“雪松谷”生物圈保护区由同一个管理局管理。",
+            "“豹之乡”国家公园位于滨海边疆区，与“雪松溪谷”国家自然生物圈保护区由同一个管理局管理。",
         ),
         **tr(
             "body",
@@ -179,14 +212,14 @@ def load_site(stdout):
         home,
         StandardPage,
         **tr("slug", "zemlya-bolshih-koshek", "land-of-big-cats", "damao-zhi-di"),
-        **tr("title", "Земля больших кошек", "Land of Big Cats", "大猫之地"),
+        **tr("title", "Земля больших кошек", "Land of Big Cats", "“豹亚科之乡”"),
         **tr(
             "intro",
             "Леопарды не знают границ. Российский и китайский парки вместе создают "
             "трансграничный резерват «Земля больших кошек».",
             "Leopards know no borders. The Russian and Chinese parks are creating the "
             "transboundary reserve “Land of Big Cats” together.",
-            "豹子没有国界。中俄两国的公园正在共同建设跨境保护区“大猫之地”。",
+            "豹子没有国界。中俄两国的公园正在共同建设跨境保护区“豹亚科之乡”。",
         ),
         **tr(
             "body",
@@ -226,11 +259,11 @@ def load_site(stdout):
             ),
             body(
                 paragraph(
-                    "中国东北虎豹国家公园于2021年10月设立，面积1,493,000公顷。"
+                    "中国的东北虎豹国家公园于2021年10月设立，面积1,493,000公顷。"
                     "规划中的跨境区域俄罗斯部分面积为362,000公顷。\n\n"
                     "2019年，两个公园签署了谅解备忘录。其第七条规定：依据备忘录获得的信息仅用于其目的，"
                     "未经提供方事先书面同意，不得公开或转交第三方。\n\n"
-                    "2024年5月16日，双方签署协议，建立中俄跨境自然保护区“大猫之地”。"
+                    "2024年5月16日，双方签署协议，建立中俄跨境自然保护区“豹亚科之乡”。"
                 ),
                 heading("合作方向"),
                 paragraph(
@@ -343,7 +376,7 @@ def load_site(stdout):
                 "The road now runs under the pass: leopards cross where cars used to drive.",
                 "公路改从山口下方穿过：豹子可以在过去行车的地方穿行。",
             ),
-            ["тоннель", "охрана"],
+            ["tunnel", "protection"],
         ),
         (
             "kotyata",
@@ -362,7 +395,7 @@ def load_site(stdout):
                 "Camera traps recorded the cubs of Grace, Sochi, Alexa, Umka and Queen Borte, who has three.",
                 "红外相机记录到格蕾丝、索契、亚历克莎、乌姆卡和孛儿帖女王的幼崽——孛儿帖女王有三只。",
             ),
-            ["леопарды", "мониторинг"],
+            ["leopards", "monitoring"],
         ),
         (
             "posetiteli",
@@ -381,7 +414,7 @@ def load_site(stdout):
                 "About 6,000 people visited the park in 2020, half as many again as the 4,000 of 2019.",
                 "2020年约有6,000人到访公园，比2019年的4,000人增加了一半。",
             ),
-            ["туризм"],
+            ["tourism"],
         ),
         (
             "zemlya-bolshih-koshek-soglashenie",
@@ -397,7 +430,7 @@ def load_site(stdout):
                 "title",
                 "Соглашение о «Земле больших кошек»",
                 "The Land of Big Cats agreement",
-                "“大猫之地”协议签署",
+                "“豹亚科之乡”协议签署",
             ),
             tr(
                 "intro",
@@ -405,9 +438,10 @@ def load_site(stdout):
                 "Russia and China agreed to create a transboundary reserve for tigers and leopards.",
                 "中俄两国同意为虎豹建立跨境保护区。",
             ),
-            ["сотрудничество"],
+            ["cooperation"],
         ),
     ]
+    topics = ensure_topics(context)
     for key, date, lead, slugs, titles, intros, tags in story_specs:
         story, changed = upsert_page(
             stories,
@@ -425,8 +459,8 @@ def load_site(stdout):
             ),
             **tr("lead_image_alt", "", "", ""),
         )
-        if sorted(tag.name for tag in story.tags.all()) != sorted(tags):
-            story.tags.set(tags)
+        if sorted(tag.slug for tag in story.tags.all()) != sorted(tags):
+            story.tags.set([topics[slug] for slug in tags])
             story.save_revision().publish()
             changed = True
         context.note(f"story {key}", changed)
@@ -439,7 +473,7 @@ def load_site(stdout):
             "about",
             "<p>Национальный парк «Земля леопарда» и заповедник «Кедровая падь», Приморский край.</p>",
             "<p>Land of the Leopard National Park and the Kedrovaya Pad reserve, Primorsky Krai.</p>",
-            "<p>“豹地”国家公园和“雪松谷”保护区，滨海边疆区。</p>",
+            "<p>“豹之乡”国家公园和“雪松溪谷”国家自然生物圈保护区，滨海边疆区。</p>",
         ),
         **tr(
             "address",

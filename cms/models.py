@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from taggit.models import TaggedItemBase
+from taggit.models import ItemBase, TagBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -193,18 +193,34 @@ class StoryIndexPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         stories = StoryPage.objects.for_listing().child_of(self)
         tag = request.GET.get("tag", "").strip()
+        topic = None
         if tag:
             stories = stories.filter(tags__slug=tag)
+            topic = StoryTopic.objects.filter(slug=tag).first()
         paginator = Paginator(stories, self.per_page)
         try:
             page_obj = paginator.page(params.parse_page(request.GET.get("page")))
         except EmptyPage:
             page_obj = paginator.page(paginator.num_pages)
-        context.update(stories=page_obj, paginator=paginator, tag=tag)
+        context.update(stories=page_obj, paginator=paginator, tag=tag, topic=topic)
         return context
 
 
-class StoryTag(TaggedItemBase):
+class StoryTopic(TagBase):
+    """A story's tag, named in ru, en and zh-hans (cms.translation), shown in the visitor's
+    language. Editors keep the list under Snippets › Story tags and pick from it on a story:
+    a tag typed on a story would exist in one language only."""
+
+    free_tagging = False
+
+    class Meta:
+        verbose_name = _("story tag")
+        verbose_name_plural = _("story tags")
+        ordering = ["slug"]
+
+
+class StoryTag(ItemBase):
+    tag = models.ForeignKey(StoryTopic, related_name="tagged_stories", on_delete=models.CASCADE)
     content_object = ParentalKey(
         "cms.StoryPage", related_name="tagged_items", on_delete=models.CASCADE
     )

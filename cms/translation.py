@@ -10,6 +10,7 @@ from cms.models import (
     StandardPage,
     StoryIndexPage,
     StoryPage,
+    StoryTopic,
 )
 
 LISTING_FIELDS = ("listing_title", "listing_summary")
@@ -43,3 +44,11 @@ class NavigationLinkTR(TranslationOptions):
 @register(FooterSettings)
 class FooterSettingsTR(TranslationOptions):
     fields = ("about", "address")
+
+
+@register(StoryTopic)
+class StoryTopicTR(TranslationOptions):
+    fields = ("name",)
+    # Every tag is named in every language: the story field looks names up in the editor's
+    # language, so a missing name would drop the tag from a story saved in that language.
+    required_languages = ("ru", "en", "zh-hans")

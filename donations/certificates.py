@@ -9,10 +9,11 @@ import io
 from functools import cache
 from pathlib import Path
 
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from cms.formats import local_date
 from donations import wording
 
 SIZE = (1600, 1131)  # A4 landscape proportions
@@ -78,9 +79,7 @@ def render_png(donation, language):
             "thanks": _(
                 "Thank you for protecting the leopards of the Land of the Leopard National Park."
             ),
-            "date": formats.date_format(
-                timezone.localdate(donation.paid_at or timezone.now()), "DATE_FORMAT"
-            ),
+            "date": local_date(timezone.localdate(donation.paid_at or timezone.now())),
             "park": _("Land of the Leopard National Park"),
         }
     canvas = Image.new("RGB", SIZE, PAPER)

@@ -34,7 +34,7 @@ def note(language):
 SOURCE = {
     "ru": "Отчёт о сборе средств, «Земля леопарда»",
     "en": "Fundraising report, Land of the Leopard",
-    "zh_hans": "豹地国家公园筹款报告",
+    "zh_hans": "“豹之乡”国家公园筹款报告",
 }
 
 CAMPAIGNS = [
@@ -152,7 +152,7 @@ CAMPAIGNS = [
             ],
             "zh_hans": [
                 paragraph("2013 至 2018 年间，公园平均运行约 400 个红外相机站点。"),
-                figure("400", "2013–2018 年平均红外相机站点数", "豹地国家公园"),
+                figure("400", "2013–2018 年平均红外相机站点数", "“豹之乡”国家公园"),
                 note("zh_hans"),
             ],
         },

@@ -2,10 +2,10 @@ import datetime
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.forms import BaseDocumentForm
 
+from cms.formats import local_date
 from education import conf
 from education.models import ClassVisitRequest
 from education.uploads import validate_document
@@ -66,7 +66,7 @@ class ClassVisitForm(forms.ModelForm):
             EventPage.objects.live().filter(start__gte=timezone.now()).order_by("start")
         )
         event.label_from_instance = lambda page: (
-            f"{page.localized.title} · {date_format(timezone.localtime(page.start), 'DATE_FORMAT')}"
+            f"{page.localized.title} · {local_date(page.start)}"
         )
         event.empty_label = _("No particular event")
         today = timezone.localdate()

@@ -28,6 +28,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import ModelPermissionPolicy
 
+from cms.formats import local_date
 from payments import services
 from payments.models import Payment, Refund, Renewal, WebhookEvent
 from payments.money import CurrencyError, format_amount, major_to_minor, minor_to_major
@@ -214,7 +215,7 @@ class RefundView(WagtailAdminTemplateMixin, FormView):
         if self.renewal:
             return _("%(payment)s, month paid %(date)s") % {
                 "payment": self.payment,
-                "date": formats.date_format(timezone.localtime(self.renewal.paid_at)),
+                "date": local_date(self.renewal.paid_at),
             }
         return str(self.payment)
 

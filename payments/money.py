@@ -9,11 +9,14 @@ from django.utils import translation
 # for these four; a currency with another exponent (JPY 0) needs only a line here.
 CURRENCIES = {"RUB": 2, "USD": 2, "EUR": 2, "CNY": 2}
 
-# Symbol and where it goes, per language, after CLDR's patterns for ru, en and zh-Hans.
+# Symbol and where it goes, per language, after CLDR's patterns for ru, en and zh-Hans, with
+# one choice of ours: the rouble is "₽" in every language. CLDR's zh-Hans has no rouble symbol
+# and writes "RUB 500"; a Chinese visitor reads "₽500" as easily as a price tag in the park, and
+# it is what the booking form's running total (Intl.NumberFormat, narrowSymbol) shows.
 _SYMBOLS = {
     "ru": {"RUB": "₽", "USD": "$", "EUR": "€", "CNY": "CN¥"},
     "en": {"RUB": "₽", "USD": "$", "EUR": "€", "CNY": "CN¥"},
-    "zh-hans": {"RUB": "RUB", "USD": "US$", "EUR": "€", "CNY": "¥"},
+    "zh-hans": {"RUB": "₽", "USD": "US$", "EUR": "€", "CNY": "¥"},
 }
 _SYMBOL_AFTER = {"ru"}
 NBSP = "\xa0"
@@ -37,7 +40,9 @@ def exponent(currency):
 
 
 def format_amount(amount_minor, currency, language=None):
-    """'1 500 ₽' in Russian, '₽1,500' in English, 'US$12.50' in Chinese.
+    """'1 500 ₽' in Russian, '₽1,500' in English and Chinese, 'US$12.50' in Chinese.
+
+    The one helper for amounts, on pages and in e-mails alike (templates: `|money:currency`).
 
     Whole amounts are shown without decimals, the way ticket prices and donation amounts are
     usually written; other amounts show all of the currency's decimals.

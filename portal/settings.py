@@ -265,6 +265,8 @@ LOCALE_PATHS = [*(BASE_DIR / app / "locale" for app in PORTAL_APPS), BASE_DIR / 
 TIME_ZONE = "Asia/Vladivostok"
 USE_I18N = True
 USE_TZ = True
+# The languages' own date patterns, extended (cms.formats.local_date is the one helper).
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

@@ -190,30 +190,59 @@ CAPTURES = [
 ]
 VETTED = 10
 
+# Each sentence twice, for a female and for a male: a leopard is "she" or "he", never "it"
+# or "the animal" (and a Russian verb agrees with the sex).
 STORIES = [
     (
         "Ночной обход",
         "Night round",
         "夜间巡行",
-        "Фотоловушка сняла {ru} ночью на привычной тропе: зверь спокойно прошёл мимо камеры.",
-        "A camera trap caught {en} at night on a familiar trail, walking calmly past the camera.",
-        "红外相机在夜间熟悉的小径上拍到了{zh}，它从容地从相机前走过。",
+        {
+            "female": "Ночью {ru} прошла по привычной тропе мимо фотоловушки — спокойно, не оглядываясь.",
+            "male": "Ночью {ru} прошёл по привычной тропе мимо фотоловушки — спокойно, не оглядываясь.",
+        },
+        {
+            "female": "A camera trap caught {en} at night on a familiar trail: she walked calmly past the camera.",
+            "male": "A camera trap caught {en} at night on a familiar trail: he walked calmly past the camera.",
+        },
+        {
+            "female": "红外相机在夜间熟悉的小径上拍到了{zh}，她从容地从相机前走过。",
+            "male": "红外相机在夜间熟悉的小径上拍到了{zh}，他从容地从相机前走过。",
+        },
     ),
     (
         "У воды",
         "By the water",
         "水边",
-        "{ru} задержалась у ручья — фотоловушка успела сделать несколько кадров.",
-        "{en} paused by a stream long enough for the camera trap to take several frames.",
-        "{zh}在溪边停留了片刻，红外相机抓拍到了好几张照片。",
+        {
+            "female": "{ru} задержалась у ручья — фотоловушка успела сделать несколько кадров.",
+            "male": "{ru} задержался у ручья — фотоловушка успела сделать несколько кадров.",
+        },
+        {
+            "female": "{en} paused by a stream long enough for the camera trap to take several frames.",
+            "male": "{en} paused by a stream long enough for the camera trap to take several frames.",
+        },
+        {
+            "female": "{zh}在溪边停留了片刻，红外相机抓拍到了好几张照片。",
+            "male": "{zh}在溪边停留了片刻，红外相机抓拍到了好几张照片。",
+        },
     ),
     (
         "Снова на участке",
         "Back on the range",
         "重返领地",
-        "{ru} снова на своём участке: новая встреча подтверждает, что зверь здоров.",
-        "{en} is back on home ground: a new record shows the animal is well.",
-        "{zh}又回到了自己的领地：新的记录表明它身体健康。",
+        {
+            "female": "{ru} снова на своём участке: новая встреча подтверждает, что она здорова.",
+            "male": "{ru} снова на своём участке: новая встреча подтверждает, что он здоров.",
+        },
+        {
+            "female": "{en} is back on home ground: a new record shows she is well.",
+            "male": "{en} is back on home ground: a new record shows he is well.",
+        },
+        {
+            "female": "{zh}又回到了自己的领地：新的记录表明她身体健康。",
+            "male": "{zh}又回到了自己的领地：新的记录表明他身体健康。",
+        },
     ),
 ]
 
@@ -642,9 +671,10 @@ def vet_and_publish(context, pages):
             f"{en}: {story[1].lower()}",
             f"{zh}：{story[2]}",
         )
-        highlight.story_ru = story[3].format(ru=ru)
-        highlight.story_en = story[4].format(en=en)
-        highlight.story_zh_hans = story[5].format(zh=zh)
+        sex = "male" if leopard.sex == leopard.Sex.MALE else "female"
+        highlight.story_ru = story[3][sex].format(ru=ru)
+        highlight.story_en = story[4][sex].format(en=en)
+        highlight.story_zh_hans = story[5][sex].format(zh=zh)
         highlight.image_alt_ru = f"{ru} ночью на снимке фотоловушки"
         highlight.image_alt_en = f"{en} at night on a camera-trap image"
         highlight.image_alt_zh_hans = f"红外相机夜间拍到的{zh}"

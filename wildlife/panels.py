@@ -3,11 +3,11 @@ query. The figures are counts only: no image, place or camera reaches the dashbo
 
 from django.db.models import Count, Max, Q
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 
+from cms.formats import local_date
 from cms.panels import Figure, FiguresPanel, add_panel
 from wildlife.models import Highlight
 
@@ -50,7 +50,7 @@ class VettingPanel(FiguresPanel):
             figures.append(
                 Figure(
                     _("newest capture waiting"),
-                    formats.date_format(timezone.localtime(counts["newest"]), "SHORT_DATE_FORMAT"),
+                    local_date(counts["newest"]),
                 )
             )
         return figures

@@ -26,7 +26,7 @@ from tests.payments import purposes
         (99_900, "CNY", "zh-hans", "¥999"),
         (99_900, "CNY", "ru", "999\xa0CN¥"),
         (500, "EUR", "ru", "5\xa0€"),
-        (123_456_789, "RUB", "zh-hans", "RUB\xa01,234,567.89"),
+        (123_456_789, "RUB", "zh-hans", "₽1,234,567.89"),
     ],
 )
 def test_amounts_in_the_visitors_language(amount, currency, language, expected):

@@ -2,8 +2,9 @@
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from cms.formats import local_date
 
 register = template.Library()
 
@@ -13,7 +14,7 @@ def tour_datetime(value):
     """A date and time as every tourism page and e-mail shows it: the visitor's locale's own
     format, in the park's time zone, with the zone named ("5 мая 2025 г. 5:21 (UTC+10)").
 
-    The one place that formats tour times, so the site-wide date helper can replace it here.
+    The date and time come from the site-wide helper (cms.formats); this adds the zone.
     """
     if not value:
         return ""
@@ -24,6 +25,6 @@ def tour_datetime(value):
     hours, rest = divmod(abs(minutes), 60)
     zone = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
     return _("%(datetime)s (%(zone)s)") % {
-        "datetime": date_format(local, "DATETIME_FORMAT"),
+        "datetime": local_date(local, "datetime"),
         "zone": zone,
     }
