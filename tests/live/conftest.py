@@ -121,7 +121,10 @@ def redis_layer(settings, redis_server):
     backend = os.environ.get(
         "CHANNEL_LAYER_BACKEND", "channels_redis.pubsub.RedisPubSubChannelLayer"
     )
+    # The prefix the server processes a test starts will use (tests/conftest.py sets one per
+    # parallel test process): a different one and they would never hear this process.
+    prefix = os.environ.get("CHANNEL_LAYER_PREFIX", "asgi")
     settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": backend, "CONFIG": {"hosts": [redis_server.url]}}
+        "default": {"BACKEND": backend, "CONFIG": {"hosts": [redis_server.url], "prefix": prefix}}
     }
     return redis_server
