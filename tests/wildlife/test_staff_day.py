@@ -313,6 +313,32 @@ def test_decisions_and_imports_are_in_the_admin_history(imported, grace_highligh
     assert "Highlight rejected" in response.content.decode()
 
 
+def test_a_moderator_opens_the_history_of_the_sighting_they_withdrew(
+    published, moderator, client, django_user_model
+):
+    services.withdraw_sighting(published, moderator, "Den site visible in the background.")
+    client.force_login(moderator)  # the admin in Russian, the moderator's default
+    listing = client.get("/admin/wildlife/sightings/").content.decode()
+    history_url = f"/admin/wildlife/sightings/history/{published.pk}/"
+    assert f'href="{history_url}"' in listing
+    response = client.get(history_url)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Встреча снята с публикации: Den site visible in the background." in text
+    # Only the roles that act on sightings: an editor is still refused.
+    client.force_login(make_user(django_user_model, "ed", "Editors"))
+    assert client.get(history_url).url == "/admin/"
+
+
+def test_a_vetter_opens_the_history_of_an_import(imported, vetter, client):
+    client.force_login(in_english(vetter))
+    history_url = f"/admin/wildlife/imports/history/{imported.pk}/"
+    assert f'href="{history_url}"' in client.get("/admin/wildlife/imports/").content.decode()
+    response = client.get(history_url)
+    assert response.status_code == 200
+    assert "Camera-trap package imported" in response.content.decode()
+
+
 def test_the_queue_calls_the_provider_a_data_provider_in_russian(imported, vetter, client):
     client.force_login(vetter)
     response = client.get("/admin/wildlife/highlights/", HTTP_ACCEPT_LANGUAGE="ru")
