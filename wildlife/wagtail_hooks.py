@@ -146,7 +146,7 @@ class PublishedSightingViewSet(ModelViewSet):
         "leopard",
         "month",
         "place_code",
-        DateColumn("published_at"),
+        DateColumn("published_at", label=_("published at")),
         WithdrawColumn("withdraw", label=_("Withdrawal")),
         HistoryColumn("history", url_name="publishedsighting:history"),
     ]
@@ -165,12 +165,12 @@ class ImportRunViewSet(ModelViewSet):
     list_display = [
         "package_name",
         Column("provider", label=PROVIDER_LABEL),
-        "get_status_display",
+        Column("get_status_display", label=_("status")),
         "deployments",
         "media",
         "observations",
         "highlights",
-        DateColumn("started_at"),
+        DateColumn("started_at", label=_("started at")),
         HistoryColumn("history", url_name="importrun:history"),
     ]
     list_filter = ["provider", "status"]
