@@ -35,6 +35,7 @@ MESSAGE_APPROVED = "donations.message_approved"
 MESSAGE_REJECTED = "donations.message_rejected"
 MONTHLY_STOPPED = "donations.monthly_stopped"
 RECEIPT_RESENT = "donations.receipt_resent"
+CERTIFICATE_RESENT = "donations.certificate_resent"
 
 
 def _require(request, permission):
@@ -153,13 +154,39 @@ def resend_receipt(request, entry_id):
     return redirect(_inspect_url(entry.donation))
 
 
+@require_POST
+def resend_certificate(request, donation_id):
+    """The sponsor's certificate on its own, apart from the receipt."""
+    _require(request, RESEND_PERMISSION)
+    donation = get_object_or_404(
+        Donation.objects.select_related("supporter", "leopard"), pk=donation_id
+    )
+    try:
+        services.resend_certificate(donation)
+    except services.GivingError as error:
+        messages.error(request, str(error))
+        return redirect(_inspect_url(donation))
+    log(instance=donation, action=CERTIFICATE_RESENT, data={"reason": ""})
+    messages.success(
+        request,
+        _("The certificate is sent again to %(email)s.") % {"email": donation.supporter.email},
+    )
+    return redirect(_inspect_url(donation))
+
+
 # --- A donor's history ------------------------------------------------------------------------
 
 
 def donor_history(request, supporter_id):
     _require(request, HISTORY_PERMISSION)
     supporter = get_object_or_404(Supporter, pk=supporter_id)
-    donations = services.donor_history(supporter)
+    form = TotalsRangeForm(request.GET or None)
+    start = end = None
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    donations = services.donor_history(supporter, start, end)
+    if request.GET.get("export") == "csv" and (not form.is_bound or form.is_valid()):
+        return donor_history_csv(supporter, donations)
     given = {}
     for donation in donations:
         for entry in donation.entries.all():
@@ -170,9 +197,53 @@ def donor_history(request, supporter_id):
         {
             "supporter": supporter,
             "donations": donations,
+            "form": form,
+            "export_query": request.GET.urlencode(),
             "given": [format_amount(amount, currency) for currency, amount in given.items()],
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
+
+
+def donor_history_csv(supporter, donations):
+    """One row per movement of money (gift, month, refund), as staff read it: park time,
+    labels in the staff member's language, amounts as money."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="donor-{supporter.pk}.csv"'
+    response.write("\ufeff")  # spreadsheet programs then read the Cyrillic and Chinese right
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Date"),
+            _("Campaign"),
+            _("Leopard"),
+            _("Frequency"),
+            _("Status"),
+            _("Kind"),
+            _("Receipt"),
+            _("Amount"),
+        ]
+    )
+    for donation in donations:
+        for entry in sorted(donation.entries.all(), key=lambda e: (e.created_at, e.pk)):
+            writer.writerow(
+                [
+                    formats.localize(timezone.localtime(entry.created_at)),
+                    _safe_cell(donation.campaign.title),
+                    _safe_cell(donation.leopard.title) if donation.leopard_id else "",
+                    donation.get_frequency_display(),
+                    donation.get_status_display(),
+                    entry.get_kind_display(),
+                    entry.receipt_number if entry.kind in DonationEntry.GIFT_KINDS else "",
+                    format_amount(entry.amount_minor, donation.currency),
+                ]
+            )
+    return response
+
+
+def _safe_cell(value):
+    """A title a spreadsheet would run as a formula is written as text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 # --- Totals over a date range -------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from donations import services
+from donations import certificates, services
 from live.services import absolute_url
 
 
@@ -55,6 +55,28 @@ def receipt_message(entry):
         }
         subject = _("Thank you: your receipt %(number)s") % {"number": entry.receipt_number}
         return _message(donation.supporter.email, subject, "receipt", context)
+
+
+def certificate_message(donation):
+    """The sponsor's certificate on its own, resent by staff: the PNG attached and its link."""
+    with translation.override(donation.language):
+        context = {
+            "donation": donation,
+            "leopard_name": donation.leopard.display_name,
+            "certificate_url": absolute_url(
+                reverse("donations:certificate", args=[services.certificate_token(donation)])
+            ),
+        }
+        subject = _("Your sponsorship certificate: %(leopard)s") % {
+            "leopard": context["leopard_name"]
+        }
+        message = _message(donation.supporter.email, subject, "certificate", context, html=False)
+    message.attach(
+        f"certificate-{donation.leopard.code.replace(' ', '-')}.png",
+        certificates.render_png(donation, donation.language),
+        "image/png",
+    )
+    return message
 
 
 def confirmation_message(subscriber):

@@ -674,10 +674,24 @@ def resend_receipt(entry):
     transaction.on_commit(lambda: send_receipt.enqueue(entry.pk), robust=True)
 
 
-def donor_history(supporter):
-    """A donor's gifts, newest first, with the money each moved: for the staff's history."""
-    return list(
-        supporter.donations.select_related("campaign", "leopard")
-        .prefetch_related("entries")
-        .order_by("-created_at", "-pk")
+def resend_certificate(donation):
+    """Sends the sponsor's certificate again on its own (the PNG attached, and its link)."""
+    if not donation.leopard_id or donation.status not in CONFIRMED:
+        raise GivingError(_("Only a paid sponsorship of a leopard has a certificate."))
+    from donations.tasks import send_certificate
+
+    transaction.on_commit(lambda: send_certificate.enqueue(donation.pk), robust=True)
+
+
+def donor_history(supporter, start=None, end=None):
+    """A donor's gifts, newest first, with the money each moved: for the staff's history.
+    `start` and `end` (dates in the park's time zone, both included) narrow it to the gifts
+    made in that range."""
+    donations = supporter.donations.select_related("campaign", "leopard").prefetch_related(
+        "entries"
     )
+    if start:
+        donations = donations.filter(created_at__date__gte=start)
+    if end:
+        donations = donations.filter(created_at__date__lte=end)
+    return list(donations.order_by("-created_at", "-pk"))

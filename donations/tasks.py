@@ -12,6 +12,7 @@ from donations.models import (
     CampaignPage,
     CampaignReportPage,
     CampaignSubscriber,
+    Donation,
     DonationEntry,
     ReportDelivery,
     Supporter,
@@ -24,6 +25,14 @@ def send_receipt(entry_id):
         "donation__campaign", "donation__supporter", "donation__leopard"
     ).get(pk=entry_id)
     emails.receipt_message(entry).send()
+
+
+@task()
+def send_certificate(donation_id):
+    donation = Donation.objects.select_related("campaign", "supporter", "leopard").get(
+        pk=donation_id
+    )
+    emails.certificate_message(donation).send()
 
 
 @task()

@@ -111,6 +111,11 @@ class DonationInspectView(LocalTimeInspectView):
         context["refunds"] = payment.refunds.select_related("by_user", "renewal") if payment else []
         context["entries"] = self.object.entries.all()
         context["can_resend"] = self.request.user.has_perm(RESEND_PERMISSION)
+        context["can_resend_certificate"] = (
+            context["can_resend"]
+            and self.object.leopard_id
+            and self.object.status in (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED)
+        )
         context["gift_kinds"] = DonationEntry.GIFT_KINDS
         return context
 
@@ -248,6 +253,11 @@ def register_fundraising_urls():
             name="donations_resend_receipt",
         ),
         path(
+            "fundraising/donations/<int:donation_id>/resend-certificate/",
+            admin_views.resend_certificate,
+            name="donations_resend_certificate",
+        ),
+        path(
             "fundraising/donors/<int:supporter_id>/",
             admin_views.donor_history,
             name="donations_donor_history",
@@ -305,6 +315,11 @@ def register_fundraising_log_actions(actions):
         (admin_views.MESSAGE_REJECTED, _("Reject message"), _("Donor's message rejected")),
         (admin_views.MONTHLY_STOPPED, _("Stop monthly gift"), _("Monthly gift stopped")),
         (admin_views.RECEIPT_RESENT, _("Resend receipt"), _("Receipt sent again")),
+        (
+            admin_views.CERTIFICATE_RESENT,
+            _("Resend certificate"),
+            _("Sponsorship certificate sent again"),
+        ),
     ]:
         actions.register_action(action)(
             type(

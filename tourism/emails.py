@@ -112,6 +112,18 @@ def send_slot_moved(booking, old_starts_at):
     )
 
 
+def send_hold_moved(booking, old_starts_at):
+    _send(
+        "hold_moved",
+        booking,
+        old_starts_at=timezone.localtime(datetime.datetime.fromisoformat(old_starts_at)),
+    )
+
+
+def send_hold_cancelled(booking):
+    _send("hold_cancelled", booking)
+
+
 def send_late_payment_refunded(booking):
     _send("late_payment_refunded", booking)
 
@@ -128,21 +140,40 @@ def send_waiting_list_offer(booking):
     _send("waiting_list_offer", booking)
 
 
-def send_waiting_list_joined(entry):
+def _send_to_waiting(template, entry, **extra):
     slot = entry.slot
     with translation.override(entry.language):
         tour_title = slot.tour.title
         leave_path = reverse("tourism:waiting_list_leave", args=[waiting_list_token(entry)])
     context = {
         "entry": entry,
+        "slot": slot,
         "tour_title": tour_title,
         "starts_at": timezone.localtime(slot.starts_at),
         "leave_url": conf.site_url() + leave_path,
+        "site_url": conf.site_url(),
+        **extra,
     }
-    subject, body = render("waiting_list_joined", context, entry.language)
+    subject, body = render(template, context, entry.language)
     EmailMessage(
         subject, body, settings.DEFAULT_FROM_EMAIL, [entry.email], reply_to=[conf.desk_email()]
     ).send()
+
+
+def send_waiting_list_joined(entry):
+    _send_to_waiting("waiting_list_joined", entry)
+
+
+def send_waiting_list_moved(entry, old_starts_at):
+    _send_to_waiting(
+        "waiting_list_moved",
+        entry,
+        old_starts_at=timezone.localtime(datetime.datetime.fromisoformat(old_starts_at)),
+    )
+
+
+def send_waiting_list_cancelled(entry):
+    _send_to_waiting("waiting_list_cancelled", entry)
 
 
 def send_group_approved(booking):

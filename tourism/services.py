@@ -1153,7 +1153,8 @@ def lock_slot_for_change(slot_id, *, capacity):
 
 def slot_changed(slot, before, *, by_user=None, now=None):
     """After staff's edit of a date is saved: a moved start time is logged and every booker
-    (group contacts included) is told in their language; the pages learn the places left."""
+    (group contacts included), everyone holding places and everyone on the waiting list is told
+    in their language; the pages learn the places left."""
     now = now or timezone.now()
     if slot.starts_at != before.starts_at:
         log_action(
@@ -1168,16 +1169,26 @@ def slot_changed(slot, before, *, by_user=None, now=None):
         from tourism import tasks
 
         old = before.starts_at.isoformat()
-        for pk in Booking.objects.filter(slot=slot, status=Booking.Status.CONFIRMED).values_list(
+        # Holders are told too: they are about to pay for a time they did not choose.
+        sends = {
+            Booking.Status.CONFIRMED: tasks.send_slot_moved,
+            Booking.Status.HELD: tasks.send_hold_moved,
+        }
+        for pk, status in Booking.objects.filter(slot=slot, status__in=sends).values_list(
+            "pk", "status"
+        ):
+            transaction.on_commit(functools.partial(sends[status].enqueue, pk, old))
+        for pk in slot.waiting_list.filter(status=WaitingListEntry.Status.WAITING).values_list(
             "pk", flat=True
         ):
-            transaction.on_commit(functools.partial(tasks.send_slot_moved.enqueue, pk, old))
+            transaction.on_commit(functools.partial(tasks.send_waiting_list_moved.enqueue, pk, old))
     publish_availability(slot, now)
 
 
 def cancel_slot(slot, *, reason="", by_user=None, now=None):
-    """The park cancels a date: every booking is cancelled and refunded in full, every
-    booker told; open checkouts are closed (a payment that still arrives is refunded).
+    """The park cancels a date: every booking is cancelled and refunded in full; every
+    booker, holder and waiting party told in their language; open checkouts are closed (a
+    payment that still arrives is refunded).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -1209,11 +1220,18 @@ def cancel_slot(slot, *, reason="", by_user=None, now=None):
                         by_user,
                     )
                 _after_commit_email("send_slot_cancelled", booking)
-            elif booking.payment:
-                transaction.on_commit(_closer(booking.payment), robust=True)
-        slot.waiting_list.filter(
+            else:
+                # Mid-payment (or holding a waiting-list offer): told that nothing is owed.
+                if booking.payment:
+                    transaction.on_commit(_closer(booking.payment), robust=True)
+                _after_commit_email("send_hold_cancelled", booking)
+        waiting = slot.waiting_list.filter(
             status__in=[WaitingListEntry.Status.WAITING, WaitingListEntry.Status.OFFERED]
-        ).update(status=WaitingListEntry.Status.CLOSED)
+        )
+        # An offered entry's holder is told through its held booking above.
+        for entry in waiting.filter(status=WaitingListEntry.Status.WAITING):
+            _after_commit_entry_email("send_waiting_list_cancelled", entry)
+        waiting.update(status=WaitingListEntry.Status.CLOSED)
         publish_availability(slot, now)
     return slot, bookings
 

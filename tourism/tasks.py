@@ -54,13 +54,41 @@ def send_slot_moved(booking_pk, old_starts_at):
 
 
 @task()
+def send_hold_moved(booking_pk, old_starts_at):
+    emails.send_hold_moved(_booking(booking_pk), old_starts_at)
+
+
+@task()
+def send_hold_cancelled(booking_pk):
+    emails.send_hold_cancelled(_booking(booking_pk))
+
+
+def _entry(pk):
+    return WaitingListEntry.objects.select_related("slot__tour").filter(pk=pk).first()
+
+
+@task()
+def send_waiting_list_moved(entry_pk, old_starts_at):
+    entry = _entry(entry_pk)
+    if entry is not None:
+        emails.send_waiting_list_moved(entry, old_starts_at)
+
+
+@task()
+def send_waiting_list_cancelled(entry_pk):
+    entry = _entry(entry_pk)
+    if entry is not None:
+        emails.send_waiting_list_cancelled(entry)
+
+
+@task()
 def send_waiting_list_offer(booking_pk):
     emails.send_waiting_list_offer(_booking(booking_pk))
 
 
 @task()
 def send_waiting_list_joined(entry_pk):
-    entry = WaitingListEntry.objects.select_related("slot__tour").filter(pk=entry_pk).first()
+    entry = _entry(entry_pk)
     if entry is not None:  # left the list before the message went
         emails.send_waiting_list_joined(entry)
 

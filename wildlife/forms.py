@@ -20,7 +20,11 @@ class VettingForm(forms.ModelForm):
         label=_("…or start a draft profile with the code"),
         max_length=30,
         required=False,
-        help_text=_('For an individual not on the site yet, e.g. "Leo 112F".'),
+        help_text=_(
+            'For an individual not on the site yet, e.g. "Leo 112F". Approving makes its '
+            "profile as a draft; the editors are e-mailed, and the sighting is published "
+            "once an editor publishes the profile (and its embargo is over)."
+        ),
     )
 
     class Meta:

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
@@ -282,21 +282,34 @@ def notify_editors_of_draft(leopard, highlight):
         .distinct()
     )
     edit_url = reverse("wagtailadmin_pages:edit", args=[leopard.pk])
+    # Old camera-trap data is often past its embargo already: never tell of an end in the past.
+    embargo_over = highlight.publish_after <= timezone.now()
     for editor in editors:
         language = getattr(editor, "wagtail_userprofile", None)
         language = getattr(language, "preferred_language", "") or settings.LANGUAGE_CODE
         with translation.override(language):
-            send_mail(
-                _("A sighting waits for the profile of %(code)s") % {"code": leopard.code},
-                _(
+            if embargo_over:
+                body = _(
+                    "A vetter approved a camera-trap sighting of %(code)s, an individual whose "
+                    "profile is still a draft. Its embargo is over: the sighting is published "
+                    "within a minute of the profile being published.\n\n"
+                    "Complete and publish the profile: %(url)s"
+                )
+            else:
+                body = _(
                     "A vetter approved a camera-trap sighting of %(code)s, an individual whose "
                     "profile is still a draft. The sighting is published within a minute of the "
                     "profile being published (its embargo ends on %(date)s).\n\n"
                     "Complete and publish the profile: %(url)s"
                 )
+            send_mail(
+                _("A sighting waits for the profile of %(code)s") % {"code": leopard.code},
+                body
                 % {
                     "code": leopard.code,
-                    "date": timezone.localdate(highlight.publish_after).isoformat(),
+                    "date": formats.date_format(
+                        timezone.localdate(highlight.publish_after), "DATE_FORMAT"
+                    ),
                     "url": live.absolute_url(edit_url),
                 },
                 None,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
@@ -55,6 +56,17 @@ class ThumbnailColumn(Column):
 PROVIDER_LABEL = _("data provider")
 
 
+def history_for(*actions):
+    """The admin History of rows a role acts on without editing them: Wagtail opens it only to
+    those who may add, change or delete, which would shut out a moderator who withdraws a
+    sighting, or a vetter looking up who ran an import."""
+    return type(
+        "DecisionHistoryView",
+        (HistoryView,),
+        {"any_permission_required": ["add", "change", "delete", *actions]},
+    )
+
+
 class WithdrawColumn(Column):
     """A link to withdraw a published sighting, for those who may."""
 
@@ -63,6 +75,19 @@ class WithdrawColumn(Column):
             return _("withdrawn")
         url = reverse("wildlife_withdraw_sighting", args=[instance.pk])
         return format_html('<a href="{}">{}</a>', url, _("Withdraw"))
+
+
+class HistoryColumn(Column):
+    """A link to the row's History, for roles that have no edit screen to reach it from."""
+
+    def __init__(self, name, *, url_name, **kwargs):
+        super().__init__(name, label=_("History"), **kwargs)
+        self.url_name = url_name
+
+    def get_value(self, instance):
+        return format_html(
+            '<a href="{}">{}</a>', reverse(self.url_name, args=[instance.pk]), _("History")
+        )
 
 
 class HighlightViewSet(ModelViewSet):
@@ -110,6 +135,7 @@ class PublishedSightingViewSet(ModelViewSet):
     icon = "image"
     menu_order = 110
     permission_policy = NoAddNoDeletePolicy(PublishedSighting)
+    history_view_class = history_for("withdraw")
     form_fields = [
         f"{name}_{suffix}"
         for suffix in ("ru", "en", "zh_hans")
@@ -120,8 +146,9 @@ class PublishedSightingViewSet(ModelViewSet):
         "leopard",
         "month",
         "place_code",
-        DateColumn("published_at"),
+        DateColumn("published_at", label=_("published at")),
         WithdrawColumn("withdraw", label=_("Withdrawal")),
+        HistoryColumn("history", url_name="publishedsighting:history"),
     ]
     list_filter = ["species", "leopard"]
 
@@ -132,17 +159,19 @@ class ImportRunViewSet(ModelViewSet):
     icon = "list-ul"
     menu_order = 120
     permission_policy = NoAddNoDeletePolicy(ImportRun)
+    history_view_class = history_for("view")
     form_fields = []
     inspect_view_enabled = True
     list_display = [
         "package_name",
         Column("provider", label=PROVIDER_LABEL),
-        "get_status_display",
+        Column("get_status_display", label=_("status")),
         "deployments",
         "media",
         "observations",
         "highlights",
-        DateColumn("started_at"),
+        DateColumn("started_at", label=_("started at")),
+        HistoryColumn("history", url_name="importrun:history"),
     ]
     list_filter = ["provider", "status"]
 

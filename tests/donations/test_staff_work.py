@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from wagtail.models import ModelLogEntry
 
 from donations.models import CampaignReportPage, CampaignSubscriber, Donation, DonationEntry
@@ -118,6 +118,100 @@ def test_a_donors_history(gifts, campaigns, fundraiser):
     assert f"/admin/donations/inspect/{again.pk}/" in page
     assert f"/admin/donations/inspect/{other.pk}/" not in page
     assert format_amount(8_000, "USD", "ru") in page
+
+
+def test_fundraising_resends_the_certificate_apart_from_the_receipt(
+    campaigns, fundraiser, demo_checkout
+):
+    user, client = fundraiser
+    sponsor, _ = start(campaigns.patrols, leopard=campaigns.grace, language="zh-hans", name="李")
+    pay_with_test_checkout(sponsor)
+    plain, _ = start(campaigns.patrols, amount_minor=2_500, email="b@example.org")
+    pay_with_test_checkout(plain)
+    url = f"/admin/fundraising/donations/{sponsor.pk}/resend-certificate/"
+    inspect = client.get(f"/admin/donations/inspect/{sponsor.pk}/").content.decode()
+    assert f'action="{url}"' in inspect and "Отправить повторно только сертификат" in inspect
+    assert (
+        "resend-certificate"
+        not in client.get(f"/admin/donations/inspect/{plain.pk}/").content.decode()
+    )
+    mail.outbox.clear()
+    with committed():
+        response = client.post(url)
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert message.to == [sponsor.supporter.email]
+    assert message.subject.startswith("您的认养证书")
+    assert "/zh-hans/donations/certificate/" in message.body
+    assert "D-" not in message.subject + message.body  # not the receipt
+    [(name, png, kind)] = message.attachments
+    assert name.endswith(".png") and kind == "image/png" and png.startswith(b"\x89PNG")
+    entry = ModelLogEntry.objects.get(action="donations.certificate_resent")
+    assert (entry.user, entry.object_id) == (user, str(sponsor.pk))
+    assert (
+        "Сертификат опекуна отправлен повторно"
+        in client.get(f"/admin/donations/history/{sponsor.pk}/").content.decode()
+    )
+    # A gift without a leopard has no certificate: refused, nothing sent.
+    mail.outbox.clear()
+    with committed():
+        client.post(f"/admin/fundraising/donations/{plain.pk}/resend-certificate/")
+    assert mail.outbox == []
+    assert client.get(url).status_code == 405
+
+
+def test_a_donors_history_for_a_date_range_exports_as_readable_csv(gifts, campaigns, fundraiser):
+    _user, client = fundraiser
+    paid, _other = gifts
+    again, _ = start(campaigns.patrols, amount_minor=3_000, message="")
+    pay_with_test_checkout(again)
+    DonationEntry.objects.filter(donation=paid).update(
+        created_at=timezone.now() - datetime.timedelta(days=40)
+    )
+    Donation.objects.filter(pk=paid.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=40)
+    )
+    url = f"/admin/fundraising/donors/{paid.supporter_id}/"
+    page = client.get(url).content.decode()
+    assert "Скачать CSV" in page
+    rows = list(
+        csv.reader(io.StringIO(client.get(url, {"export": "csv"}).content.decode("utf-8-sig")))
+    )
+    assert rows[0] == [
+        "Дата",
+        "Сбор",
+        "Леопард",
+        "Периодичность",
+        "Статус",
+        "Вид",
+        "Квитанция",
+        "Сумма",
+    ]
+    assert len(rows) == 3
+    amounts = sorted(row[7] for row in rows[1:])
+    assert amounts == sorted([format_amount(5_000, "USD", "ru"), format_amount(3_000, "USD", "ru")])
+    with translation.override("ru"):
+        assert {row[4] for row in rows[1:]} == {str(Donation.Status.PAID.label)}
+    # Park time (Vladivostok), in the staff member's language: never a raw UTC stamp.
+    newest = DonationEntry.objects.get(donation=again)
+    with translation.override("ru"):
+        park_time = formats.date_format(timezone.localtime(newest.created_at), "DATETIME_FORMAT")
+    assert rows[1][0] == park_time and "+00" not in rows[1][0]
+    since = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
+    recent = list(
+        csv.reader(
+            io.StringIO(
+                client.get(url, {"start": since, "export": "csv"}).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert [row[7] for row in recent[1:]] == [format_amount(3_000, "USD", "ru")]
+    assert (
+        f"/admin/donations/inspect/{paid.pk}/"
+        not in client.get(url, {"start": since}).content.decode()
+    )
+    bad = client.get(url, {"start": since, "end": "2000-01-01"})
+    assert bad.status_code == 400
 
 
 def test_totals_for_a_date_range_export_as_readable_csv(gifts, fundraiser):

@@ -16,9 +16,9 @@ from payments import local_checkout
 from payments.local_checkout import LocalCheckoutGateway
 from payments.models import Payment, TestCheckoutSession
 from tourism import services
-from tourism.models import Booking, GroupRequest, Slot
+from tourism.models import Booking, GroupRequest, Slot, WaitingListEntry
 
-from .conftest import book, pay
+from .conftest import book, open_checkout, pay
 
 pytestmark = pytest.mark.usefixtures("checkout")
 
@@ -294,6 +294,68 @@ def test_moving_a_date_tells_every_booker_and_group_contact_in_their_language(
     assert "导览" in told["li@example.org"].subject or "时间" in told["li@example.org"].subject
     assert "Новое время" in told["teacher@example.org"].subject
     assert "tourism.move_slot" in log_actions(slot)
+
+
+def waiting(slot, email, language):
+    return WaitingListEntry.objects.create(
+        slot=slot, name="W", email=email, language=language, adults=1, places=1
+    )
+
+
+def test_moving_a_date_tells_holders_and_the_waiting_list_in_their_language(
+    client, slot, desk_user, django_capture_on_commit_callbacks
+):
+    paid_booking(slot, adults=1, language="en", email="ada@example.org")
+    book(slot, adults=1, language="ru", email="paying@example.org")  # mid-payment
+    waiting(slot, "queue-zh@example.org", "zh-hans")
+    waiting(slot, "queue-ru@example.org", "ru")
+    mail.outbox.clear()
+    client.force_login(desk_user)
+    url = reverse("wagtailsnippets_tourism_slot:edit", args=[slot.pk])
+    moved = timezone.localtime(slot.starts_at) + datetime.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, slot_form(slot, starts_at=f"{moved:%Y-%m-%d %H:%M}"))
+    assert response.status_code == 302
+    told = {m.to[0]: m for m in mail.outbox}
+    assert set(told) == {
+        "ada@example.org",
+        "paying@example.org",
+        "queue-zh@example.org",
+        "queue-ru@example.org",
+    }
+    holder = told["paying@example.org"]
+    assert "Новое время начала экскурсии, которую вы бронируете" in holder.subject
+    assert "оплатите по этой ссылке" in holder.body
+    with translation.override("ru"):
+        assert formats.date_format(moved, "DATETIME_FORMAT") in holder.body
+    assert "您候补的导览有新的开始时间" in told["queue-zh@example.org"].subject
+    assert "候补名单中的位置不变" in told["queue-zh@example.org"].body
+    assert "Ваше место в листе ожидания сохраняется" in told["queue-ru@example.org"].body
+
+
+def test_cancelling_a_date_tells_bookers_holders_and_the_waiting_list_in_their_language(
+    client, slot, desk_user, django_capture_on_commit_callbacks
+):
+    paid_booking(slot, adults=1, language="en", email="ada@example.org")
+    held = book(slot, adults=1, language="zh-hans", email="paying@example.org")
+    open_checkout(held)
+    waiting(slot, "queue@example.org", "ru")
+    mail.outbox.clear()
+    client.force_login(desk_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("tourism_desk:cancel_slot", args=[slot.pk]), {"reason": "Flood"}
+        )
+    assert response.status_code == 302
+    told = {m.to[0]: m for m in mail.outbox}
+    assert set(told) == {"ada@example.org", "paying@example.org", "queue@example.org"}
+    assert "Tour cancelled by the park" in told["ada@example.org"].subject
+    holder = told["paying@example.org"]
+    assert "您正在预订的导览已被公园取消" in holder.subject
+    assert "将自动全额退款" in holder.body and "Flood" in holder.body
+    queue = told["queue@example.org"]
+    assert "Парк отменил экскурсию, места на которую вы ждали" in queue.subject
+    assert "Лист ожидания на неё закрыт" in queue.body and "Flood" in queue.body
 
 
 def test_editing_a_date_without_moving_it_tells_nobody(

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
+from django.utils import formats, timezone, translation
 from wagtail.models import ModelLogEntry
 
 from live.models import Event
@@ -288,6 +289,62 @@ def test_a_new_individual_waits_for_its_draft_and_the_editors_are_told(
     assert f"/admin/pages/{draft.pk}/edit/" in mail.outbox[0].body
 
 
+def approve_as_new_individual(client, highlight, code):
+    return client.post(
+        f"/admin/wildlife/highlights/edit/{highlight.pk}/",
+        {
+            "new_profile_code": code,
+            "crop_left": 0,
+            "crop_top": 0,
+            "crop_right": 1,
+            "crop_bottom": 1,
+            "decision": "approve",
+        },
+        follow=True,
+    )
+
+
+def test_the_vetter_is_told_before_approving_what_a_new_individual_means(
+    grace_highlight, vetter, client
+):
+    client.force_login(vetter)  # in Russian
+    screen = client.get(f"/admin/wildlife/highlights/edit/{grace_highlight.pk}/").content.decode()
+    assert "профиль создаётся черновиком; редакторам уходит письмо" in screen
+
+
+def test_editors_are_never_told_of_an_embargo_end_in_the_past(
+    grace_highlight, leopard_tree, vetter, editor, client, django_capture_on_commit_callbacks
+):
+    assert grace_highlight.captured_at < timezone.now() - datetime.timedelta(days=400)
+    client.force_login(in_english(vetter))
+    in_english(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_as_new_individual(client, grace_highlight, "Leo 113F")
+    grace_highlight.refresh_from_db()
+    assert grace_highlight.publish_after < timezone.now()  # the embargo is over already
+    [message] = mail.outbox
+    assert "embargo ends" not in message.body
+    assert "Its embargo is over" in message.body
+    assert str(grace_highlight.publish_after.year) not in message.body
+
+
+def test_editors_are_told_a_future_embargo_end_as_a_date_in_their_language(
+    grace_highlight, leopard_tree, vetter, editor, client, django_capture_on_commit_callbacks
+):
+    grace_highlight.captured_at = timezone.now() + datetime.timedelta(days=1)
+    grace_highlight.save()
+    client.force_login(in_english(vetter))  # the editor reads Russian, the default
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_as_new_individual(client, grace_highlight, "Leo 114F")
+    grace_highlight.refresh_from_db()
+    end = timezone.localdate(grace_highlight.publish_after)
+    assert end > timezone.localdate()
+    [message] = mail.outbox
+    with translation.override("ru"):
+        assert f"эмбарго заканчивается {formats.date_format(end, 'DATE_FORMAT')}" in message.body
+    assert end.isoformat() not in message.body
+
+
 def test_the_approval_message_gives_the_embargo_end_in_park_time(
     grace_highlight, leopard_tree, leopard_species
 ):
@@ -311,6 +368,32 @@ def test_decisions_and_imports_are_in_the_admin_history(imported, grace_highligh
     response = client.get(f"/admin/wildlife/highlights/history/{grace_highlight.pk}/")
     assert response.status_code == 200
     assert "Highlight rejected" in response.content.decode()
+
+
+def test_a_moderator_opens_the_history_of_the_sighting_they_withdrew(
+    published, moderator, client, django_user_model
+):
+    services.withdraw_sighting(published, moderator, "Den site visible in the background.")
+    client.force_login(moderator)  # the admin in Russian, the moderator's default
+    listing = client.get("/admin/wildlife/sightings/").content.decode()
+    history_url = f"/admin/wildlife/sightings/history/{published.pk}/"
+    assert f'href="{history_url}"' in listing
+    response = client.get(history_url)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Встреча снята с публикации: Den site visible in the background." in text
+    # Only the roles that act on sightings: an editor is still refused.
+    client.force_login(make_user(django_user_model, "ed", "Editors"))
+    assert client.get(history_url).url == "/admin/"
+
+
+def test_a_vetter_opens_the_history_of_an_import(imported, vetter, client):
+    client.force_login(in_english(vetter))
+    history_url = f"/admin/wildlife/imports/history/{imported.pk}/"
+    assert f'href="{history_url}"' in client.get("/admin/wildlife/imports/").content.decode()
+    response = client.get(history_url)
+    assert response.status_code == 200
+    assert "Camera-trap package imported" in response.content.decode()
 
 
 def test_the_queue_calls_the_provider_a_data_provider_in_russian(imported, vetter, client):

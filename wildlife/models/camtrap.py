@@ -146,7 +146,9 @@ class ImportRun(models.Model):
         SUCCEEDED = "succeeded", _("succeeded")
         FAILED = "failed", _("failed")
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="imports")
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("data provider"), on_delete=models.PROTECT, related_name="imports"
+    )
     package_name = models.CharField(_("package"), max_length=200, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.RUNNING)
@@ -156,7 +158,11 @@ class ImportRun(models.Model):
     highlights = models.PositiveIntegerField(_("new highlight candidates"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -173,7 +179,12 @@ class ImportRun(models.Model):
 class Deployment(models.Model):
     """A camera at one place for a time. Private: precise position and identifiers."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="deployments")
+    provider = models.ForeignKey(
+        Provider,
+        verbose_name=_("data provider"),
+        on_delete=models.PROTECT,
+        related_name="deployments",
+    )
     deployment_id = models.CharField(_("deployment ID"), max_length=100)
     location_id = models.CharField(_("location ID"), max_length=100, blank=True)
     location_name = models.CharField(_("location name"), max_length=255, blank=True)
@@ -187,7 +198,12 @@ class Deployment(models.Model):
     camera_id = models.CharField(_("camera ID"), max_length=100, blank=True)
     camera_model = models.CharField(_("camera model"), max_length=100, blank=True)
     sector = models.ForeignKey(
-        Sector, null=True, blank=True, on_delete=models.SET_NULL, related_name="deployments"
+        Sector,
+        verbose_name=_("sector"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deployments",
     )
     # The package's other columns, kept as given.
     details = models.JSONField(_("other fields"), default=dict, blank=True)
@@ -209,9 +225,13 @@ class Deployment(models.Model):
 class Media(models.Model):
     """An image or video of a deployment. The file stays in private storage."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="media")
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("data provider"), on_delete=models.PROTECT, related_name="media"
+    )
     media_id = models.CharField(_("media ID"), max_length=100)
-    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="media")
+    deployment = models.ForeignKey(
+        Deployment, verbose_name=_("deployment"), on_delete=models.CASCADE, related_name="media"
+    )
     capture_method = models.CharField(_("capture method"), max_length=30, blank=True)
     timestamp = models.DateTimeField(_("timestamp"), db_index=True)
     file_path = models.TextField(_("file path in the package"))
@@ -253,7 +273,12 @@ class Media(models.Model):
 class Observation(models.Model):
     """What was seen on a media file or in an event."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="observations")
+    provider = models.ForeignKey(
+        Provider,
+        verbose_name=_("data provider"),
+        on_delete=models.PROTECT,
+        related_name="observations",
+    )
     observation_id = models.CharField(_("observation ID"), max_length=100)
     deployment = models.ForeignKey(
         Deployment, on_delete=models.CASCADE, related_name="observations"

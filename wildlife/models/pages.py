@@ -114,7 +114,10 @@ class LeopardPage(BasePage):
     )
     name = models.CharField(_("name"), max_length=80, blank=True)
     species = models.ForeignKey(
-        "wildlife.Species", on_delete=models.PROTECT, related_name="individuals"
+        "wildlife.Species",
+        verbose_name=_("species"),
+        on_delete=models.PROTECT,
+        related_name="individuals",
     )
     sex = models.CharField(_("sex"), max_length=10, choices=Sex, default=Sex.UNKNOWN)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)

@@ -46,8 +46,15 @@ class Highlight(models.Model):
     )
     media = models.ForeignKey("wildlife.Media", on_delete=models.CASCADE, related_name="+")
     # Copied from the observation so the queue filters without joins.
-    provider = models.ForeignKey("wildlife.Provider", on_delete=models.PROTECT, related_name="+")
-    species = models.ForeignKey("wildlife.Species", on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(
+        "wildlife.Provider",
+        verbose_name=_("data provider"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    species = models.ForeignKey(
+        "wildlife.Species", verbose_name=_("species"), on_delete=models.PROTECT, related_name="+"
+    )
     individual_id = models.CharField(_("individual ID"), max_length=100, blank=True)
     captured_at = models.DateTimeField(_("captured at"), db_index=True)
     source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.FAVORITE)
@@ -137,12 +144,22 @@ class PublishedSighting(models.Model):
         Highlight, on_delete=models.PROTECT, related_name="published", editable=False
     )
     leopard = models.ForeignKey(
-        "wildlife.LeopardPage", on_delete=models.CASCADE, related_name="sightings"
+        "wildlife.LeopardPage",
+        verbose_name=_("individual"),
+        on_delete=models.CASCADE,
+        related_name="sightings",
     )
-    species = models.ForeignKey("wildlife.Species", on_delete=models.PROTECT, related_name="+")
+    species = models.ForeignKey(
+        "wildlife.Species", verbose_name=_("species"), on_delete=models.PROTECT, related_name="+"
+    )
     month = models.DateField(_("month"), help_text=_("The first day of the month of capture."))
     sector = models.ForeignKey(
-        "wildlife.Sector", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "wildlife.Sector",
+        verbose_name=_("sector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # A sector's slug, or the grid cell's code where the place has no sector.
     place_code = models.CharField(_("place"), max_length=60, db_index=True)
