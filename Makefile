@@ -37,12 +37,11 @@ run: demo
 	  $(BIN)/uvicorn portal.asgi:application --host $(HOST) --port $(PORT) \
 	    --ws-per-message-deflate false --ws-max-size 65536
 
-# One test process per core (pytest-xdist): the tests that commit, those rolled back and the
-# browser journeys are three groups, each run whole by one process (tests/conftest.py says
-# why). TEST_WORKERS=0 runs everything in this process.
+# One test process per core (pytest-xdist); each test file runs whole in one process, so a
+# file's shared server or demo site starts once. TEST_WORKERS=0 runs everything in this process.
 TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -7,7 +7,8 @@
 
 `make test` runs the suite in parallel processes (pytest-xdist). pytest-django gives each its own
 test database; `_isolate_worker` below gives each its own Redis database and channel prefix, so
-one process's `cache.clear()` or group messages never reach another's.
+one process's `cache.clear()` or group messages never reach another's, and
+`pytest_runtest_setup` gives the migrated data back after a test that committed.
 """
 
 import os
@@ -273,23 +274,50 @@ def _runs_in_transactions(item):
     return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
 
 
-def _parallel_group(item):
-    """Which process of a parallel run (`make test`, pytest-xdist `--dist loadgroup`) runs it.
+_database = {"flushed": False}
 
-    A test that commits leaves its database flushed: no root page, groups or reference rows.
-    In one process pytest-django runs those tests last; in parallel, each process runs its
-    tests in the order it receives them, so the tests that commit go together to one process,
-    in their usual order, and never run before a test that expects the migrated data. The
-    journeys, which use a database of their own, are a third group.
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Gives a test that expects the migrated data (the root page, the staff groups, reference
+    rows) that data back after a test that committed, and so emptied the database, ran before it.
+
+    In one process pytest-django runs the tests that commit last. `make test` runs files in
+    parallel processes (pytest-xdist, `--dist loadfile`), each in the order it receives them, so
+    a file of rolled-back tests may follow one that committed: then the data serialized when the
+    test database was created is loaded again, as Django's serialized rollback does.
     """
-    if item.path.is_relative_to(BASE_DIR / "tests" / "journeys"):
-        return "journeys"
-    return "committing" if _runs_in_transactions(item) else "rolled-back"
+    if _runs_in_transactions(item):
+        _database["flushed"] = True
+    elif _database["flushed"]:
+        _restore_migrated_data(item.config)
+        _database["flushed"] = False
+
+
+def _restore_migrated_data(config):
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from pytest_django.plugin import blocking_manager_key
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents is None:
+        return
+    with config.stash[blocking_manager_key].unblock():
+        # A flush that ran post_migrate made content types anew, under other ids: empty first,
+        # keeping the sequences past every id the restored rows take back (as Django does).
+        call_command(
+            "flush",
+            verbosity=0,
+            interactive=False,
+            inhibit_post_migrate=True,
+            reset_sequences=False,
+        )
+        connection.creation.deserialize_db_from_string(contents)
+    ContentType.objects.clear_cache()
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(_parallel_group(item)))
         if "browser_page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
         if "asgi_server" in getattr(item, "fixturenames", ()) or "asgi_server_factory" in getattr(
