@@ -5,9 +5,12 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# Arguments beyond a script's defaults: ws_fanout writes its section only when asked, and
-# compares both Redis channel layers.
-EXTRA_ARGUMENTS = {"ws_fanout.py": ["--layer", "both", "--write"]}
+# Arguments beyond a script's defaults: ws_fanout and vetting_keyboard write their sections
+# only when asked; ws_fanout compares both Redis channel layers.
+EXTRA_ARGUMENTS = {
+    "ws_fanout.py": ["--layer", "both", "--write"],
+    "vetting_keyboard.py": ["--write"],
+}
 
 
 def main():
