@@ -391,3 +391,18 @@ def test_a_campaign_and_its_reports_announce_the_reports_feed(client, db, mailou
             assert feed["type"] == "application/rss+xml"
             title = getattr(patrols, f"title_{language.replace('-', '_')}")
             assert title in feed["title"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_page_named_as_the_site_is_not_named_twice_in_the_title(site_tree, client, language):
+    # The demo's home page bears the site's own name: "Land of the Leopard · Land of the Leopard".
+    with translation.override(language):
+        site_name = translation.gettext("Land of the Leopard")
+    home = site_tree.home
+    setattr(home, f"title_{language.replace('-', '_')}", site_name)
+    home.save_revision().publish()
+    story_html = client.get(site_tree.story.get_url()).content.decode()
+    html = client.get(f"/{language}/").content.decode()
+    assert re.search(r"<title>([^<]*)</title>", html).group(1) == site_name
+    # Any other page still says whose site it is.
+    assert re.search(r"<title>[^<]*· [^<]*</title>", story_html)
