@@ -39,6 +39,19 @@ def exponent(currency):
     return CURRENCIES[normalise_currency(currency)]
 
 
+def _shown_language(language):
+    language = (language or translation.get_language() or "ru").lower()
+    if language in _SYMBOLS:
+        return language
+    return "ru" if language.startswith("ru") else "zh-hans" if language.startswith("zh") else "en"
+
+
+def currency_symbol(currency, language=None):
+    """The sign amounts in `currency` carry in `language` ("₽", "$", "US$"), as format_amount
+    writes them: for labels such as "Other amount (₽)"."""
+    return _SYMBOLS[_shown_language(language)][normalise_currency(currency)]
+
+
 def format_amount(amount_minor, currency, language=None):
     """'1 500 ₽' in Russian, '₽1,500' in English and Chinese, 'US$12.50' in Chinese.
 
@@ -49,11 +62,7 @@ def format_amount(amount_minor, currency, language=None):
     """
     code = normalise_currency(currency)
     digits = CURRENCIES[code]
-    language = (language or translation.get_language() or "ru").lower()
-    if language not in _SYMBOLS:
-        language = (
-            "ru" if language.startswith("ru") else "zh-hans" if language.startswith("zh") else "en"
-        )
+    language = _shown_language(language)
     decimal_separator, group_separator = _SEPARATORS[language]
     whole, fraction = divmod(abs(int(amount_minor)), 10**digits)
     text = f"{whole:,}".replace(",", group_separator)

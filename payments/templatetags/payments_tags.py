@@ -3,7 +3,7 @@ import uuid
 from django import template
 
 from payments import conf
-from payments.money import format_amount
+from payments.money import currency_symbol, format_amount
 
 register = template.Library()
 
@@ -14,6 +14,12 @@ def money(amount_minor, currency):
     if amount_minor in (None, ""):
         return ""
     return format_amount(int(amount_minor), currency)
+
+
+@register.filter
+def currency_sign(currency):
+    """{{ "RUB"|currency_sign }} -> "₽": the sign amounts carry in the visitor's language."""
+    return currency_symbol(currency) if currency else ""
 
 
 @register.simple_tag

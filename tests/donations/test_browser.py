@@ -25,7 +25,7 @@ def test_a_monthly_sponsor_moves_the_bar_on_another_open_page(asgi_server_factor
     donor = watcher.context.new_page()
     donor.goto(url)
     donor.get_by_label("monthly", exact=True).check()
-    donor.get_by_label("Other amount (USD)").check()
+    donor.get_by_label("Other amount ($)").check()
     donor.locator("#id_other_amount").fill("5000")
     donor.get_by_label("Sponsor a leopard (optional)").select_option(label="Grace (Leo 45F)")
     donor.get_by_label("Your name").fill("Anna <b>Petrova</b>")

@@ -228,3 +228,16 @@ def test_a_whole_number_needs_no_check(client, campaigns, demo_checkout):
     response = client.post(give_url(campaigns.patrols, "zh-hans"), form(other_amount="1500"))
     assert response.status_code == 302
     assert Donation.objects.get().amount_minor == 150_000
+
+
+@pytest.mark.parametrize(("language", "sign"), [("ru", "$"), ("en", "$"), ("zh-hans", "US$")])
+def test_the_other_amount_is_labelled_with_the_currencys_sign_not_its_code(
+    client, campaigns, demo_checkout, language, sign
+):
+    with translation.override(language):
+        url = campaigns.patrols.get_url()
+    html = client.get(url).content.decode()
+    at = html.index('name="other_amount"')
+    label = html[html.rindex("<span>", 0, at) : at]
+    assert f"({sign})</span>" in label
+    assert "USD" not in label
