@@ -38,8 +38,9 @@ def lock_queue(request, monkeypatch):
     return request.param
 
 
-def test_concurrent_attempts_never_take_more_than_the_capacity(race_slot, lock_queue):
-    attempts = 40
+def race(slot, attempts, party, **hold_kwargs):
+    """`attempts` holds of `party` on `slot` at once, each in a thread of its own, each from
+    another e-mail address; the outcome of each: "held" or the BookingError's code."""
     start = threading.Barrier(attempts)
     outcomes = []
     lock = threading.Lock()
@@ -48,9 +49,7 @@ def test_concurrent_attempts_never_take_more_than_the_capacity(race_slot, lock_q
         try:
             start.wait()
             services.hold_places(
-                race_slot.pk,
-                Party(adults=1),
-                contact(email=f"visitor{number}@example.org"),
+                slot.pk, party, contact(email=f"visitor{number}@example.org"), **hold_kwargs
             )
             result = "held"
         except BookingError as exc:
@@ -65,6 +64,12 @@ def test_concurrent_attempts_never_take_more_than_the_capacity(race_slot, lock_q
         thread.start()
     for thread in threads:
         thread.join()
+    return outcomes
+
+
+def test_concurrent_attempts_never_take_more_than_the_capacity(race_slot, lock_queue):
+    attempts = 40
+    outcomes = race(race_slot, attempts, Party(adults=1))
 
     assert len(outcomes) == attempts
     assert sorted(set(outcomes)) == ["full", "held"]
@@ -78,32 +83,7 @@ def test_one_clients_parallel_attempts_hold_no_more_than_its_share(race_slot, lo
     counted from the rows under the slot's lock, so exactly what it allows is held."""
     settings.RATE_LIMIT_HELD_SHARE_PER_CLIENT_AND_DATE = 50  # 10 places, parties up to 8: 8
     attempts = 40
-    start = threading.Barrier(attempts)
-    outcomes = []
-    lock = threading.Lock()
-
-    def attempt(number):
-        try:
-            start.wait()
-            services.hold_places(
-                race_slot.pk,
-                Party(adults=2),
-                contact(email=f"visitor{number}@example.org"),
-                client="one-client",
-            )
-            result = "held"
-        except BookingError as exc:
-            result = exc.code
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(race_slot, attempts, Party(adults=2), client="one-client")
 
     assert outcomes.count("held") == 4
     assert outcomes.count("client_holds") == attempts - 4
