@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install migrate demo run test bench lint messages lock clean
+.PHONY: install migrate demo run test bench lint deploy-check messages lock clean
 
 $(STAMP): pyproject.toml constraints.txt package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Validates deploy/: each systemd unit (systemd-analyze verify and security, on a copy whose
+# /srv/leopard is this checkout), the user and directories, and `manage.py check --deploy`
+# with deploy/leopard.env.example's values only (deploy/check.py).
+deploy-check: install
+	$(BIN)/python deploy/check.py
 
 # Extracts template and code strings into the catalogues and compiles every catalogue (polib,
 # no system gettext needed to compile; extraction needs GNU gettext).
