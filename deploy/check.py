@@ -7,7 +7,8 @@
    verifies a copy with it rewritten to this checkout, so ExecStart= finds this checkout's .venv
    (verify fails on a missing program). The user leopard need not exist: verify does not look it up.
 3. systemd-sysusers accepts the user (dry run) and systemd-tmpfiles makes the directories in a
-   scratch root, among them every ReadWritePaths= a unit requires (a missing one stops the unit).
+   scratch root, among them every ReadWritePaths= a unit requires (a missing one stops the unit);
+   leopard-manage is an executable shell script sh can parse.
 4. `manage.py check --deploy --fail-level WARNING` passes with the example's values and nothing
    else from the caller's environment. No server is contacted: the check opens no connection.
 
@@ -67,7 +68,7 @@ def variables_read(paths):
         for node in ast.walk(tree):
             name = _variable_name(node)
             if name:
-                found.setdefault(name, f"{Path(path).relative_to(CHECKOUT)}:{node.lineno}")
+                found.setdefault(name, f"{os.path.relpath(path, CHECKOUT)}:{node.lineno}")
     return found
 
 
@@ -187,6 +188,10 @@ def verify_user_and_directories(deploy_dir):
     problems = []
     sysusers = Path(deploy_dir) / "sysusers.d" / "leopard.conf"
     tmpfiles = Path(deploy_dir) / "tmpfiles.d" / "leopard.conf"
+    manage = Path(deploy_dir) / "leopard-manage"
+    result = _run(["sh", "-n", str(manage)])
+    if result.returncode or not os.access(manage, os.X_OK):
+        problems.append(f"{manage.name}: not an executable shell script: {_said(result)}")
     result = _run(["systemd-sysusers", "--dry-run", str(sysusers.resolve())])
     if result.returncode or "leopard" not in result.stdout + result.stderr:
         problems.append(f"systemd-sysusers {sysusers.name}: {_said(result)}")
