@@ -6,6 +6,7 @@ even though `systemd-analyze verify` only checks that the program exists.
 """
 
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -18,6 +19,9 @@ import time
 import httpx
 import pytest
 from django.conf import settings
+from websockets.exceptions import ConnectionClosed
+from websockets.frames import CloseCode
+from websockets.sync.client import connect
 
 from tests.conftest import database_url, free_port
 
@@ -299,17 +303,21 @@ def unit_process(name, tmp_path, instance="1", **overrides):
     return argv, env, int(service["TimeoutStopSec"][0])
 
 
-def children(pid):
+def uvicorn_workers(pid):
+    """The worker processes uvicorn's supervisor `pid` spawned (not multiprocessing's resource
+    tracker, which leaves on its own when the supervisor is gone)."""
     found = []
-    for stat in os.listdir("/proc"):
-        if stat.isdigit():
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
             try:
-                with open(f"/proc/{stat}/stat") as file:
-                    fields = file.read().rsplit(")", 1)[1].split()
+                with open(f"/proc/{entry}/stat") as file:
+                    parent = int(file.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{entry}/cmdline", "rb") as file:
+                    command = file.read()
             except OSError:
                 continue
-            if int(fields[1]) == pid:
-                found.append(int(stat))
+            if parent == pid and b"spawn_main" in command:
+                found.append(int(entry))
     return found
 
 
@@ -360,9 +368,22 @@ def test_the_web_unit_serves_behind_the_proxy_and_stops_gracefully(live_db, tmp_
         assert proxied.status_code == 200, log.read_text()
         assert "server" not in proxied.headers  # --no-server-header
 
-        workers = children(web.pid)
-        assert len(workers) >= 2, workers  # the supervisor's uvicorn workers
-        web.send_signal(signal.SIGTERM)  # what systemd sends (KillMode=mixed: the main process)
+        workers = uvicorn_workers(web.pid)
+        assert len(workers) == 2, workers
+        with connect(
+            f"ws://127.0.0.1:{port}/ws/live/",
+            additional_headers={"Host": host["Host"], "Origin": f"https://{host['Host']}"},
+            open_timeout=30,
+        ) as live:
+            live.send(json.dumps({"type": "subscribe", "topics": ["feed"]}))
+            while json.loads(live.recv(timeout=30))["type"] != "subscribed":
+                pass
+            web.send_signal(signal.SIGTERM)  # what systemd sends (KillMode=mixed: main process)
+            # The live socket is closed as "service restart": its page reconnects elsewhere.
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    live.recv(timeout=stop_seconds)
+            assert closed.value.rcvd.code == CloseCode.SERVICE_RESTART
         assert web.wait(timeout=stop_seconds) == 0, log.read_text()
         assert not [pid for pid in workers if alive(pid)]
     finally:
