@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 from django_tasks import task
 
+from cms.taskqueue import email_task
 from donations import emails, services
 from donations.models import (
     CampaignPage,
@@ -19,7 +20,7 @@ from donations.models import (
 )
 
 
-@task()
+@email_task()
 def send_receipt(entry_id):
     entry = DonationEntry.objects.select_related(
         "donation__campaign", "donation__supporter", "donation__leopard"
@@ -27,7 +28,7 @@ def send_receipt(entry_id):
     emails.receipt_message(entry).send()
 
 
-@task()
+@email_task()
 def send_certificate(donation_id):
     donation = Donation.objects.select_related("campaign", "supporter", "leopard").get(
         pk=donation_id
@@ -35,7 +36,7 @@ def send_certificate(donation_id):
     emails.certificate_message(donation).send()
 
 
-@task()
+@email_task()
 def send_subscription_confirmation(subscriber_id):
     subscriber = (
         CampaignSubscriber.objects.select_related("campaign")
@@ -46,7 +47,7 @@ def send_subscription_confirmation(subscriber_id):
         emails.confirmation_message(subscriber).send()
 
 
-@task()
+@email_task()
 def send_sign_in_link(email, language):
     """A sign-in link for a known supporter; nothing for an unknown address."""
     supporter = Supporter.objects.filter(email=email).first()
@@ -63,7 +64,7 @@ def record_update_request(campaign_id, email, language):
         services.request_updates(campaign, email, language)
 
 
-@task()
+@email_task()
 def email_report(report_id):
     return email_report_now(report_id)
 

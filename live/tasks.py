@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from cms.taskqueue import email_task
 from live import services
 from live.models import Event, Follower
 
@@ -16,7 +17,7 @@ def email_followers(event_id):
     return len(batches)
 
 
-@task()
+@email_task()
 def email_follower_batch(event_id, follower_ids):
     return services.email_follower_batch(Event.objects.get(pk=event_id), follower_ids)
 
@@ -26,7 +27,7 @@ def record_follow_request(email, topic, title, language):
     services.request_follow(email, topic, title, language)
 
 
-@task()
+@email_task()
 def send_follow_confirmation(follower_id):
     follower = Follower.objects.filter(pk=follower_id, status=Follower.Status.PENDING).first()
     if follower is not None:
