@@ -157,10 +157,12 @@ def sighting_item(event, language):
     }
 
 
-def latest_sightings(topic, limit=10, scan=200):
-    """The latest published sightings on a topic, newest first, one per sighting."""
+def latest_sightings(topic, limit=10):
+    """The latest published sightings on a topic, newest first, one per sighting, among its
+    newest LIVE_FEED_SCAN sighting events (which the log keeps: live.retention)."""
     items, seen = [], set()
-    for event in Event.objects.filter(topic=topic, kind=SIGHTING_PUBLISHED).order_by("-id")[:scan]:
+    newest = Event.objects.filter(topic=topic, kind=SIGHTING_PUBLISHED).order_by("-id")
+    for event in newest[: conf.feed_scan()]:
         key = event.payload.get("sighting_id", f"event-{event.pk}")
         if key in seen:
             continue
