@@ -65,19 +65,21 @@ def record_update_request(campaign_id, email, language):
 
 
 @email_task()
-def email_report(report_id):
-    return email_report_now(report_id)
+def email_report(report_id, batch=None):
+    return email_report_now(report_id, batch)
 
 
-def email_report_now(report_id):
+def email_report_now(report_id, batch=None):
     """Sends a report to the campaign's confirmed subscribers, each at most once.
 
     Claims a delivery row per subscriber first; a second run (or a concurrent one) finds them
-    claimed and sends nothing. A failed send releases the unsent claims for a retry.
+    claimed and sends nothing. A failed send releases the unsent claims for a retry. `batch`
+    comes with the task's arguments: when a worker dies mid-mailing its claims stay unsent, and
+    the same task run again (cms.taskqueue.recover_stale_tasks) takes them back.
     """
     report = CampaignReportPage.objects.get(pk=report_id)
     campaign = report.campaign
-    batch = uuid.uuid4()
+    batch = batch or uuid.uuid4()
     subscribers = CampaignSubscriber.objects.filter(
         campaign=campaign, status=CampaignSubscriber.Status.ACTIVE
     )
@@ -87,7 +89,7 @@ def email_report_now(report_id):
     )
     claimed = list(
         CampaignSubscriber.objects.select_related("campaign")
-        .filter(deliveries__batch=batch)
+        .filter(deliveries__batch=batch, deliveries__sent_at__isnull=True)
         .order_by("pk")
     )
     sent = []

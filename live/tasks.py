@@ -1,5 +1,7 @@
 """Background work of the live app (django-tasks: at once when embedded, a worker in production)."""
 
+import uuid
+
 from django_tasks import task
 
 from cms.taskqueue import email_task
@@ -13,13 +15,14 @@ def email_followers(event_id):
     event = Event.objects.get(pk=event_id)
     batches = services.follower_batches(event)
     for follower_ids in batches:
-        email_follower_batch.enqueue(event_id, follower_ids)
+        # The batch's id travels with the task: a run after a dead worker resumes its claims.
+        email_follower_batch.enqueue(event_id, follower_ids, batch=str(uuid.uuid4()))
     return len(batches)
 
 
 @email_task()
-def email_follower_batch(event_id, follower_ids):
-    return services.email_follower_batch(Event.objects.get(pk=event_id), follower_ids)
+def email_follower_batch(event_id, follower_ids, batch=None):
+    return services.email_follower_batch(Event.objects.get(pk=event_id), follower_ids, batch=batch)
 
 
 @task()
