@@ -918,8 +918,8 @@ def expire_holds(now=None):
     """Marks lapsed holds expired, closes their checkouts and hands the places on.
 
     Availability never waits for this (an expired hold stops counting at once); it exists for
-    the waiting list and for Stripe sessions that should stop taking money. Run it every
-    minute (`manage.py tourism_sweep`).
+    the waiting list and for Stripe sessions that should stop taking money. The scheduler runs
+    it every minute (`manage.py run_scheduler`; by hand: `manage.py tourism_sweep`).
     """
     now = now or timezone.now()
     slot_ids = set(
