@@ -31,10 +31,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import psycopg
 from django.conf import settings
 from django.db import close_old_connections, connection
 from django.db.models import Q
 from django.utils import timezone
+
+from cms.models import ScheduledJob
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +86,6 @@ def _drop_broken_connections():
 
 def _claim(job, now, runner):
     """Marks the job started; for a daily job only if today's run is not claimed yet."""
-    from cms.models import ScheduledJob
-
     ScheduledJob.objects.get_or_create(name=job.name)
     rows = ScheduledJob.objects.filter(name=job.name)
     if job.daily:
@@ -98,8 +99,6 @@ def run_job(job, *, now=None, runner=None):
 
     Returns "ran", "failed" or "not due".
     """
-    from cms.models import ScheduledJob
-
     now = now or timezone.now()
     runner = runner or runner_name()
     _drop_broken_connections()
@@ -158,8 +157,6 @@ class Leadership:
         self.locked = False
 
     def _connect(self):
-        import psycopg
-
         params = connection.get_connection_params()
         params.pop("cursor_factory", None)
         lock_connection = psycopg.connect(

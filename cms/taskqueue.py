@@ -31,6 +31,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task, task_backends
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +109,6 @@ def attempts(result):
 def recover_stale_tasks(now=None):
     """Makes READY again the tasks RUNNING for longer than TASKS_RUNNING_TIMEOUT (their worker
     died); returns how many. The row keeps its worker ids, so its attempts show."""
-    from django_tasks_db.models import DBTaskResult
-
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.TASKS_RUNNING_TIMEOUT)
     stale = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
@@ -132,8 +132,6 @@ def recover_stale_tasks(now=None):
 
 
 def _database_backends():
-    from django_tasks_db import DatabaseBackend
-
     return [alias for alias in settings.TASKS if isinstance(task_backends[alias], DatabaseBackend)]
 
 
