@@ -27,12 +27,12 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
-# Serves HTTP and WebSockets at http://$(HOST):$(PORT) with the embedded defaults, and every
-# minute does what the production timer does: scheduled pages and sightings, expired holds.
+# Serves HTTP and WebSockets at http://$(HOST):$(PORT) with the embedded defaults, and runs the
+# scheduler beside it as production does (scheduled pages and sightings, expired holds,
+# retention; docs/deploy.md): it stops with the server.
 run: demo
 	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	@( while sleep 60; do for job in publish_scheduled publish_due_sightings tourism_sweep; do \
-	     $(BIN)/python manage.py $$job >/dev/null 2>&1; done; done ) & \
+	@$(BIN)/python manage.py run_scheduler & \
 	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/uvicorn portal.asgi:application --host $(HOST) --port $(PORT) \
 	    --ws-per-message-deflate false --ws-max-size 65536

@@ -20,6 +20,9 @@ class CmsConfig(AppConfig):
 
         from cms.home import bump_generation
         from cms.images import strip_uploaded_metadata
+        from cms.jobs import register_jobs
+
+        register_jobs()
 
         for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
             signal.connect(bump_generation, dispatch_uid=f"cms.home.{signal!r}")

@@ -4,6 +4,8 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -345,3 +347,43 @@ class FooterSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("footer and site notice")
+
+
+class ScheduledJob(models.Model):
+    """The last run of one job of `manage.py run_scheduler` (cms.scheduler): when, by which
+    process, and how it ended. A daily job's run is claimed here, so it runs once a day
+    whichever machine leads."""
+
+    name = models.CharField(_("job"), max_length=100, unique=True)
+    last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+    last_failed_at = models.DateTimeField(_("last failed"), null=True, blank=True)
+    # The exception's class and message; the traceback is in the scheduler's log.
+    last_error = models.TextField(_("last error"), blank=True)
+    run_by = models.CharField(_("run by"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class FailedTaskManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(status=TaskResultStatus.FAILED)
+
+
+class FailedTask(DBTaskResult):
+    """A background task (an e-mail, an index update) that failed for good: what staff see of
+    django-tasks' results (cms.task_admin), without its arguments, which may name visitors."""
+
+    objects = FailedTaskManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("failed task")
+        verbose_name_plural = _("failed tasks")
+        default_permissions = ("view",)

@@ -1,10 +1,13 @@
-"""Admin screens of the site-wide pieces: the story tags, named in three languages."""
+"""Admin screens of the site-wide pieces: the story tags, named in three languages; failed
+background tasks (cms.task_admin)."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.models import StoryTopic
+from cms.task_admin import FailedTaskViewSet
 
 
 class StoryTopicViewSet(SnippetViewSet):
@@ -17,3 +20,8 @@ class StoryTopicViewSet(SnippetViewSet):
 
 
 register_snippet(StoryTopicViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_failed_tasks():
+    return FailedTaskViewSet()

@@ -12,8 +12,8 @@ class DonationsConfig(AppConfig):
         from wagtail.signals import page_published
 
         import payments
-        from cms import demo, home
-        from donations import conf, services
+        from cms import demo, home, scheduler
+        from donations import conf, retention, services
         from donations.demo import load
         from donations.models import CampaignIndexPage
         from donations.signals import campaign_index_created, report_published
@@ -31,6 +31,10 @@ class DonationsConfig(AppConfig):
             order=50,
         )
         demo.register("donations", load, order=50)
+        scheduler.register("retention.donors", retention.forget_past_donors, daily=True)
+        scheduler.register(
+            "retention.report_subscribers", retention.forget_unconfirmed_subscribers, daily=True
+        )
         page_published.connect(report_published, dispatch_uid="donations:report_published")
         post_save.connect(
             campaign_index_created,

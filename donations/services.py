@@ -6,6 +6,7 @@ on_donation_payment); nothing here keeps a running total that could drift.
 
 import datetime
 import logging
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 
@@ -424,7 +425,9 @@ def report_published(report):
     if created:
         from donations.tasks import email_report
 
-        transaction.on_commit(lambda: email_report.enqueue(report.pk), robust=True)
+        transaction.on_commit(
+            lambda: email_report.enqueue(report.pk, batch=str(uuid.uuid4())), robust=True
+        )
     return created
 
 

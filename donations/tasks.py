@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 from django_tasks import task
 
+from cms.taskqueue import email_task
 from donations import emails, services
 from donations.models import (
     CampaignPage,
@@ -19,7 +20,7 @@ from donations.models import (
 )
 
 
-@task()
+@email_task()
 def send_receipt(entry_id):
     entry = DonationEntry.objects.select_related(
         "donation__campaign", "donation__supporter", "donation__leopard"
@@ -27,7 +28,7 @@ def send_receipt(entry_id):
     emails.receipt_message(entry).send()
 
 
-@task()
+@email_task()
 def send_certificate(donation_id):
     donation = Donation.objects.select_related("campaign", "supporter", "leopard").get(
         pk=donation_id
@@ -35,7 +36,7 @@ def send_certificate(donation_id):
     emails.certificate_message(donation).send()
 
 
-@task()
+@email_task()
 def send_subscription_confirmation(subscriber_id):
     subscriber = (
         CampaignSubscriber.objects.select_related("campaign")
@@ -46,7 +47,7 @@ def send_subscription_confirmation(subscriber_id):
         emails.confirmation_message(subscriber).send()
 
 
-@task()
+@email_task()
 def send_sign_in_link(email, language):
     """A sign-in link for a known supporter; nothing for an unknown address."""
     supporter = Supporter.objects.filter(email=email).first()
@@ -63,20 +64,22 @@ def record_update_request(campaign_id, email, language):
         services.request_updates(campaign, email, language)
 
 
-@task()
-def email_report(report_id):
-    return email_report_now(report_id)
+@email_task()
+def email_report(report_id, batch=None):
+    return email_report_now(report_id, batch)
 
 
-def email_report_now(report_id):
+def email_report_now(report_id, batch=None):
     """Sends a report to the campaign's confirmed subscribers, each at most once.
 
     Claims a delivery row per subscriber first; a second run (or a concurrent one) finds them
-    claimed and sends nothing. A failed send releases the unsent claims for a retry.
+    claimed and sends nothing. A failed send releases the unsent claims for a retry. `batch`
+    comes with the task's arguments: when a worker dies mid-mailing its claims stay unsent, and
+    the same task run again (cms.taskqueue.recover_stale_tasks) takes them back.
     """
     report = CampaignReportPage.objects.get(pk=report_id)
     campaign = report.campaign
-    batch = uuid.uuid4()
+    batch = batch or uuid.uuid4()
     subscribers = CampaignSubscriber.objects.filter(
         campaign=campaign, status=CampaignSubscriber.Status.ACTIVE
     )
@@ -86,7 +89,7 @@ def email_report_now(report_id):
     )
     claimed = list(
         CampaignSubscriber.objects.select_related("campaign")
-        .filter(deliveries__batch=batch)
+        .filter(deliveries__batch=batch, deliveries__sent_at__isnull=True)
         .order_by("pk")
     )
     sent = []

@@ -10,11 +10,13 @@ class EducationConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from cms import demo, home, sharing
+        from cms import demo, home, scheduler, sharing
         from education import sections
         from education.demo import load
+        from education.services import forget_past_class_visits
 
         demo.register("education", load, order=40)
+        scheduler.register("retention.class_visits", forget_past_class_visits, daily=True)
         home.register_section(
             "education", "education/includes/home_events.html", sections.home_events, order=40
         )

@@ -1,5 +1,7 @@
 """Settings of the education app, with defaults; portal/settings.py may override each one."""
 
+import datetime
+
 from django.conf import settings
 
 
@@ -16,3 +18,9 @@ def max_document_size():
 def max_class_size():
     """The largest group one class visit request may bring (the trail's guides' limit)."""
     return getattr(settings, "EDUCATION_MAX_CLASS_SIZE", 40)
+
+
+def keep_personal_data():
+    """How long after the visit's date a class-visit request keeps the teacher's name and
+    contacts (the consent says "afterwards"; a year, as the tourism desk keeps its booking)."""
+    return datetime.timedelta(days=getattr(settings, "EDUCATION_KEEP_PERSONAL_DATA_DAYS", 365))

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from education import ical
+from education import conf, ical
 from education.models import (
     AgeBand,
     ClassVisitRequest,
@@ -308,3 +308,17 @@ def _follow(group_request, submission_key, status, action):
             },
         )
     return visit
+
+
+def forget_past_class_visits(now=None):
+    """Blanks the teacher's name, contacts and wishes of class-visit requests a year after
+    their latest date (run daily by the scheduler); the school, class size, ages, dates and
+    the desk's own notes stay for the education desk's figures. Returns how many."""
+    today = timezone.localdate(now or timezone.now())
+    cutoff = today - conf.keep_personal_data()
+    return (
+        ClassVisitRequest.objects.filter(preferred_date__lt=cutoff, created_at__date__lt=cutoff)
+        .filter(Q(alternative_date=None) | Q(alternative_date__lt=cutoff))
+        .exclude(email="")
+        .update(teacher_name="—", email="", phone="", needs="")
+    )

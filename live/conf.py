@@ -1,5 +1,7 @@
 """Settings of the live app, with defaults; portal/settings.py may override any of them."""
 
+from datetime import timedelta
+
 from django.conf import settings
 
 
@@ -58,6 +60,26 @@ def email_batch_size():
 def confirmation_resend_minutes():
     """A pending follower gets at most one confirmation e-mail in this time (no mail-bombing)."""
     return _get("LIVE_CONFIRMATION_RESEND_MINUTES", 10)
+
+
+def feed_scan():
+    """The newest sightings of a topic the feeds choose from (one item per sighting); the log
+    keeps at least these on every topic (live.retention)."""
+    return _get("LIVE_FEED_SCAN", 200)
+
+
+def event_retention():
+    """Events younger than this stay in the log for replay and polling (live.retention)."""
+    return timedelta(days=_get("LIVE_EVENT_RETENTION_DAYS", 30))
+
+
+def delivery_retention():
+    return timedelta(days=_get("LIVE_DELIVERY_RETENTION_DAYS", 90))
+
+
+def unconfirmed_retention():
+    """How long an address that never confirmed is kept after its last confirmation link."""
+    return timedelta(days=_get("RETENTION_UNCONFIRMED_DAYS", 30))
 
 
 def site_url():

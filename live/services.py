@@ -157,10 +157,12 @@ def sighting_item(event, language):
     }
 
 
-def latest_sightings(topic, limit=10, scan=200):
-    """The latest published sightings on a topic, newest first, one per sighting."""
+def latest_sightings(topic, limit=10):
+    """The latest published sightings on a topic, newest first, one per sighting, among its
+    newest LIVE_FEED_SCAN sighting events (which the log keeps: live.retention)."""
     items, seen = [], set()
-    for event in Event.objects.filter(topic=topic, kind=SIGHTING_PUBLISHED).order_by("-id")[:scan]:
+    newest = Event.objects.filter(topic=topic, kind=SIGHTING_PUBLISHED).order_by("-id")
+    for event in newest[: conf.feed_scan()]:
         key = event.payload.get("sighting_id", f"event-{event.pk}")
         if key in seen:
             continue
@@ -348,23 +350,29 @@ def follower_batches(event):
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
-def email_follower_batch(event, follower_ids):
+def email_follower_batch(event, follower_ids, batch=None):
     """E-mails a batch of followers about an event, each at most once per sighting.
 
     Claims a delivery row per follower first; a second run (or a concurrent one) finds them
-    claimed and sends nothing. A failed send releases the unsent claims for a retry.
+    claimed and sends nothing. A failed send releases the unsent claims for a retry. `batch`
+    comes with the task's arguments: when a worker dies mid-batch its claims stay unsent, and
+    the same task run again (cms.taskqueue.recover_stale_tasks) takes them back.
     Returns the number of e-mails sent.
     """
     if event.kind != SIGHTING_PUBLISHED:  # retracted since it was queued
         return 0
     subject = delivery_subject(event)
-    batch = uuid.uuid4()
+    batch = batch or uuid.uuid4()
     followers = Follower.objects.active().filter(pk__in=follower_ids, topic=event.topic)
     Delivery.objects.bulk_create(
         [Delivery(follower=f, event=event, subject=subject, batch=batch) for f in followers],
         ignore_conflicts=True,
     )
-    claimed = list(Follower.objects.filter(deliveries__batch=batch).order_by("pk"))
+    claimed = list(
+        Follower.objects.filter(deliveries__batch=batch, deliveries__sent_at__isnull=True).order_by(
+            "pk"
+        )
+    )
     sent = []
     try:
         with mail.get_connection() as mail_connection:

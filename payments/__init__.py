@@ -33,6 +33,7 @@ __all__ = [
     "cancel_subscription",
     "checkout_available",
     "checkout_mode",
+    "forget_customers",
     "refund",
     "register",
     "start_checkout",
@@ -63,3 +64,10 @@ def refund(payment, amount_minor=None, **kwargs):
     from payments.services import refund as _refund
 
     return _refund(payment, amount_minor, **kwargs)
+
+
+def forget_customers(payment_ids):
+    """Blanks the payer's e-mail of these payments: the domain has forgotten its visitor."""
+    from payments.retention import forget_customers as _forget_customers
+
+    return _forget_customers(payment_ids)

@@ -228,6 +228,29 @@ TASKS = {
     }
 }
 
+# Scheduled work, task recovery and retention (cms.scheduler, cms.taskqueue, docs/deploy.md
+# "Scheduler" and "Retention"). `manage.py run_scheduler` runs on every machine; one leads.
+SCHEDULER_INTERVAL_SECONDS = env.int("SCHEDULER_INTERVAL_SECONDS", default=60)
+SCHEDULER_RETRY_SECONDS = env.int("SCHEDULER_RETRY_SECONDS", default=5)
+SCHEDULER_DAILY_AT = env.str("SCHEDULER_DAILY_AT", default="03:30")  # local time (TIME_ZONE)
+# A task RUNNING longer than this is taken for its dead worker's and run again: it must exceed
+# the longest task.
+TASKS_RUNNING_TIMEOUT = env.int("TASKS_RUNNING_TIMEOUT", default=600)
+# Seconds before each new attempt of an e-mail that failed for a transient reason.
+TASKS_EMAIL_RETRY_DELAYS = [
+    int(delay) for delay in env.list("TASKS_EMAIL_RETRY_DELAYS", default=["60", "300", "1500"])
+]
+TASKS_RESULT_RETENTION_DAYS = env.int("TASKS_RESULT_RETENTION_DAYS", default=7)
+TASKS_FAILED_RESULT_RETENTION_DAYS = env.int("TASKS_FAILED_RESULT_RETENTION_DAYS", default=30)
+# Retention, run daily: each app forgets what it keeps of visitors on its own schedule.
+RETENTION_UNCONFIRMED_DAYS = env.int("RETENTION_UNCONFIRMED_DAYS", default=30)
+TOURISM_KEEP_PERSONAL_DATA_DAYS = env.int("TOURISM_KEEP_PERSONAL_DATA_DAYS", default=365)
+EDUCATION_KEEP_PERSONAL_DATA_DAYS = env.int("EDUCATION_KEEP_PERSONAL_DATA_DAYS", default=365)
+DONATIONS_KEEP_DONOR_DATA_DAYS = env.int("DONATIONS_KEEP_DONOR_DATA_DAYS", default=5 * 365)
+PAYMENTS_EVENT_PAYLOAD_DAYS = env.int("PAYMENTS_EVENT_PAYLOAD_DAYS", default=90)
+LIVE_EVENT_RETENTION_DAYS = env.int("LIVE_EVENT_RETENTION_DAYS", default=30)
+LIVE_DELIVERY_RETENTION_DAYS = env.int("LIVE_DELIVERY_RETENTION_DAYS", default=90)
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str(

@@ -9,7 +9,7 @@ class TourismConfig(AppConfig):
 
     def ready(self):
         import payments
-        from cms import demo, home
+        from cms import demo, home, scheduler
         from tourism import sections, services
         from tourism.demo import load
 
@@ -20,6 +20,8 @@ class TourismConfig(AppConfig):
             permission="tourism.run_tourism_desk",
         )
         demo.register("tourism", load, order=30)
+        scheduler.register("tourism.expire_holds", services.expire_holds)
+        scheduler.register("retention.tourism_visitors", services.forget_past_visitors, daily=True)
         home.register_section(
             "tours", "tourism/includes/home_tours.html", sections.home_tours, order=30
         )

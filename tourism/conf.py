@@ -27,6 +27,12 @@ def held_places_per_client(slot):
     return max(share, min(slot.max_party, slot.capacity))
 
 
+def keep_personal_data():
+    """How long after the tour a booking keeps its visitor's name and contacts (the consent
+    says a year)."""
+    return timedelta(days=_get("TOURISM_KEEP_PERSONAL_DATA_DAYS", 365))
+
+
 def waiting_list_hold():
     """How long places offered to someone on the waiting list stay theirs."""
     return timedelta(hours=_get("TOURISM_WAITING_LIST_HOLD_HOURS", 12))

@@ -918,8 +918,8 @@ def expire_holds(now=None):
     """Marks lapsed holds expired, closes their checkouts and hands the places on.
 
     Availability never waits for this (an expired hold stops counting at once); it exists for
-    the waiting list and for Stripe sessions that should stop taking money. Run it every
-    minute (`manage.py tourism_sweep`).
+    the waiting list and for Stripe sessions that should stop taking money. The scheduler runs
+    it every minute (`manage.py run_scheduler`; by hand: `manage.py tourism_sweep`).
     """
     now = now or timezone.now()
     slot_ids = set(
@@ -949,20 +949,30 @@ def expire_holds(now=None):
     return {"expired_holds": expired, "closed_waiting": closed}
 
 
-KEEP_PERSONAL_DATA = datetime.timedelta(days=365)
-
-
 def forget_past_visitors(now=None):
-    """Blanks visitors' names and contacts as the consent promises: bookings a year after the
-    tour, waiting-list entries once the tour has started. References and counts stay."""
+    """Blanks visitors' names and contacts as the consent promises (run daily by the scheduler).
+
+    Bookings a year after the tour (TOURISM_KEEP_PERSONAL_DATA_DAYS), with the payer's e-mail
+    on their payments; group requests a year after their booking's tour, or after they came
+    in when they never became one; waiting-list entries once the tour has started. References,
+    parties, amounts, refunds and statuses stay, so the desk's figures and every payment and
+    refund still agree with their booking.
+    """
     now = now or timezone.now()
-    bookings = (
-        Booking.objects.filter(slot__starts_at__lt=now - KEEP_PERSONAL_DATA)
+    cutoff = now - conf.keep_personal_data()
+    bookings = Booking.objects.filter(slot__starts_at__lt=cutoff).exclude(email="")
+    payment_ids = list(bookings.exclude(payment=None).values_list("payment_id", flat=True))
+    forgotten = bookings.update(name="—", email="", phone="", held_by="")
+    payments.forget_customers(payment_ids)
+    groups = (
+        GroupRequest.objects.filter(
+            Q(booking__slot__starts_at__lt=cutoff) | Q(booking=None, created_at__lt=cutoff)
+        )
         .exclude(email="")
-        .update(name="—", email="", phone="", held_by="")
+        .update(contact_name="—", email="", phone="", notes="")
     )
     waiting = WaitingListEntry.objects.filter(slot__starts_at__lt=now).delete()[0]
-    return {"bookings": bookings, "waiting": waiting}
+    return {"bookings": forgotten, "groups": groups, "waiting": waiting}
 
 
 def _closer(payment):

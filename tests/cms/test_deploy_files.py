@@ -172,18 +172,13 @@ def test_only_the_web_process_keeps_prometheus_files_and_starts_with_none():
 
 @pytest.mark.parametrize(
     "command",
-    [
-        pytest.param(
-            command,
-            marks=pytest.mark.xfail(
-                strict=True, reason="manage.py run_scheduler comes with the scheduler's branch"
-            )
-            if command == "run_scheduler"
-            else (),
-        )
-        for name in sorted(p.name for p in UNITS.glob("*.service"))
-        for command in manage_commands(name)
-    ],
+    sorted(
+        {
+            command
+            for name in (p.name for p in UNITS.glob("*.service"))
+            for command in manage_commands(name)
+        }
+    ),
 )
 def test_every_command_a_unit_runs_exists_and_the_guide_names_it(command, manage_py_commands):
     assert f"manage.py {command}" in GUIDE.read_text()

@@ -1,9 +1,11 @@
 """Following a leopard by e-mail: double opt-in, its language, one e-mail per sighting."""
 
+import uuid
 from functools import partial
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from live import services, tasks
 from live.models import Delivery, Follower
@@ -212,3 +214,28 @@ def test_one_click_unsubscribe_needs_no_page_and_stops_the_emails(client):
 def test_unknown_links_are_a_404_page_not_an_error(client):
     assert client.post("/en/live/unsubscribe/nope/").status_code == 404
     assert client.post("/en/live/follow/confirm/nope/").status_code == 404
+
+
+def test_a_batch_run_again_after_its_worker_died_sends_what_it_had_not_sent():
+    """The worker was killed mid-batch: its claims stay, unsent. The same task run again
+    (same batch id, in its arguments) sends to the rest; any other run sends nothing."""
+    followers = [active_follower(f"f{n}@example.org") for n in range(3)]
+    on_leopard, _ = publish_sighting(leopard_id=12, sighting_id=601)
+    mail.outbox.clear()
+    Delivery.objects.all().delete()
+    batch = uuid.uuid4()
+    for n, follower in enumerate(followers):
+        Delivery.objects.create(
+            follower=follower,
+            event=on_leopard,
+            subject=services.delivery_subject(on_leopard),
+            batch=batch,
+            sent_at=timezone.now() if n == 0 else None,
+        )
+    ids = [follower.pk for follower in followers]
+
+    assert services.email_follower_batch(on_leopard, ids) == 0  # another task: all claimed
+    assert tasks.email_follower_batch.call(on_leopard.pk, ids, batch=str(batch)) == 2
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["f1@example.org", "f2@example.org"]
+    assert Delivery.objects.filter(sent_at__isnull=True).count() == 0

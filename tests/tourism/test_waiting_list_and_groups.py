@@ -175,7 +175,7 @@ def test_contact_details_are_forgotten_a_year_after_the_tour(make_slot):
     slot = make_slot()
     booking = book(slot, adults=1)
     Slot.objects.filter(pk=slot.pk).update(starts_at=timezone.now() - datetime.timedelta(days=400))
-    assert services.forget_past_visitors() == {"bookings": 1, "waiting": 0}
+    assert services.forget_past_visitors() == {"bookings": 1, "groups": 0, "waiting": 0}
     booking.refresh_from_db()
     assert (booking.name, booking.email, booking.phone) == ("—", "", "")
     assert booking.reference.startswith("LT-")

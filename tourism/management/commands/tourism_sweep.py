@@ -1,7 +1,7 @@
 """Expires lapsed holds, closes their checkouts and hands freed places to the waiting list;
 forgets visitors' contact details when the consent says so.
 
-Run it every minute (cron or a systemd timer): `manage.py tourism_sweep`.
+`manage.py run_scheduler` does both (every minute and once a day); this runs them by hand.
 """
 
 from django.core.management.base import BaseCommand
