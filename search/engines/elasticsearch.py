@@ -1,4 +1,4 @@
-"""The Elasticsearch engine (ELASTICSEARCH_URL), built with elasticsearch-dsl.
+"""The Elasticsearch engine (ELASTICSEARCH_URL), built with the client's DSL (`elasticsearch.dsl`).
 
 One index per language behind an alias (`leopard-ru`, `leopard-en`, `leopard-zh-hans`), each
 with its language's analyzer: `russian`, `english`, and for Chinese `smartcn` when the cluster
@@ -16,7 +16,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.safestring import mark_safe
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
-from elasticsearch_dsl import (
+from elasticsearch.dsl import (
     Completion,
     Date,
     FacetedSearch,
