@@ -429,7 +429,17 @@ class ElasticsearchEngine(Engine):
                 {"remove_index": {"index": old}} for old in held.get(alias, []) if old != name
             ]
             actions.append({"add": {"index": name, "alias": alias, "is_write_index": True}})
-            actions.append({"remove": {"index": name, "alias": self.rebuilding_alias(language)}})
+            # must_exist: if a later rebuild has taken over (dropping this one's indices, which
+            # the fill then wrote anew without mapping), the whole swap fails, not just this.
+            actions.append(
+                {
+                    "remove": {
+                        "index": name,
+                        "alias": self.rebuilding_alias(language),
+                        "must_exist": True,
+                    }
+                }
+            )
         self.client.indices.update_aliases(actions=actions)
 
 

@@ -10,8 +10,9 @@ Rules of the real cluster it keeps, because the engine's safety rests on them:
 - every response carries `X-Elastic-Product: Elasticsearch` (the client refuses a server
   without it);
 - the cluster state changes one request at a time: an index is created with its aliases or not
-  at all, an `_aliases` call applies all its actions or none, and a `_bulk` resolves every
-  item's target against one state (BulkOperation.doRun);
+  at all, an `_aliases` call applies all its actions or none (a `remove` of an absent alias is
+  skipped and reported, unless `must_exist` makes it fail the call), and a `_bulk` resolves
+  every item's target against one state (BulkOperation.doRun);
 - an alias has at most one write index ("alias [x] has more than one write index [a,b]",
   IndexAbstraction.Alias), and a write to an alias goes to its write index;
 - `require_alias` refuses a write to a name that is not an alias, instead of creating an index;
@@ -272,34 +273,54 @@ class Cluster:
             self.check_mapping(spec.get("fields", {}))
 
     def update_aliases(self, actions):
+        """Apply every action or none (TransportIndicesAliasesAction, MetadataIndexAliasesService).
+
+        A `remove` of an alias the index does not have changes nothing and is reported as an
+        error in `action_results` while the other actions apply; with `must_exist: true` it
+        fails the whole request, as does a missing index.
+        """
         indices = {name: copy.copy(index) for name, index in self.indices.items()}
         for index in indices.values():
             index.aliases = copy.deepcopy(index.aliases)
+        results = []
         for action in actions:
             ((kind, spec),) = action.items()
             names = spec.get("indices") or [spec["index"]]
+            wanted = spec.get("aliases") or [spec.get("alias")]
+            status = 200
             for name in names:
                 if name not in indices:
                     raise not_found(name)
                 if kind == "remove_index":
                     del indices[name]
                     continue
-                for alias in spec.get("aliases") or [spec["alias"]]:
-                    aliases = indices[name].aliases
+                aliases = indices[name].aliases
+                for alias in wanted:
                     if kind == "add":
                         aliases[alias] = {
                             key: spec[key] for key in ("is_write_index",) if key in spec
                         }
                     elif kind == "remove":
-                        if alias not in aliases and spec.get("must_exist") is not False:
-                            raise Refusal(
-                                404, "aliases_not_found_exception", f"aliases [{alias}] missing"
-                            )
+                        if alias not in aliases:
+                            if spec.get("must_exist") is True:
+                                raise Refusal(
+                                    404, "aliases_not_found_exception", f"aliases [{alias}] missing"
+                                )
+                            status = 404
                         aliases.pop(alias, None)
                     else:
                         raise Refusal(400, "parsing_exception", f"Unknown action [{kind}]")
+            results.append({"action": {"type": kind, "indices": names}, "status": status})
+        if all(result["status"] == 404 for result in results):
+            raise Refusal(404, "aliases_not_found_exception", "aliases missing")
         self.check_aliases(indices)
         self.indices = indices
+        errors = any(result["status"] != 200 for result in results)
+        return {
+            "acknowledged": True,
+            "errors": errors,
+            **({"action_results": results} if errors else {}),
+        }
 
     def write(self, index, op, doc_id, source):
         doc_id = doc_id or uuid.uuid4().hex
@@ -688,8 +709,7 @@ class Node:
                     for plugin in self.cluster.plugins
                 ]
             if parts == ["_aliases"] and method == "POST":
-                self.cluster.update_aliases(body["actions"])
-                return 200, {"acknowledged": True, "errors": False}
+                return 200, self.cluster.update_aliases(body["actions"])
             if parts[-1] == "_bulk" and method in ("POST", "PUT") and len(parts) <= 2:
                 return 200, self.bulk(parts[0] if len(parts) == 2 else None, params, body)
             if parts[-1] == "_refresh" and len(parts) <= 2:

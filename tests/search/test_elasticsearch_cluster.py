@@ -14,7 +14,7 @@ from io import StringIO
 import httpx
 import pytest
 from django.core.management import call_command
-from elasticsearch import BadRequestError, Elasticsearch
+from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 from wagtail.models import PageViewRestriction
 
 import search
@@ -316,6 +316,23 @@ def test_a_rebuild_killed_midway_is_cleaned_up_by_the_next(cluster, stories, pub
     assert not set(left) & set(cluster.cluster.indices)
     assert len(cluster.cluster.indices) == 3
     assert titles("2024", "ru") == ["Итоги учёта 2024"]
+
+
+def test_a_rebuild_started_while_another_runs_supersedes_it(cluster, stories):
+    engine = get_engine()
+    later = {}
+
+    def rebuild_again():
+        services.rebuild()
+        later.update(cluster.aliases())
+
+    with pytest.raises(NotFoundError, match="aliases_not_found_exception"):
+        engine.rebuild(during_rebuild(stories.trail.pk, rebuild_again))
+    # The earlier rebuild wrote on into indices the later one had dropped (Elasticsearch made
+    # them again, without mappings) and failed at its swap, taking them with it.
+    assert cluster.aliases() == later
+    assert sorted(cluster.cluster.indices) == sorted(name for [name] in later.values())
+    assert titles("леопарда", "ru") == ["Тропа леопарда", "Итоги учёта"]
 
 
 @pytest.mark.parametrize("operation", ["ensure_index", "replace"])
