@@ -1,6 +1,9 @@
 """Index updates, run by django-tasks: at once in the embedded mode, by a worker in production.
 
 Each task reads the record as it is now, so a late or repeated task never indexes stale text.
+It reads before the engine writes: a rebuild that starts after the write has looked for a
+running rebuild reads the record afresh, and one already running receives the write too
+(search.engines.elasticsearch, "Writing").
 """
 
 from django_tasks import task

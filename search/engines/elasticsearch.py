@@ -1,12 +1,12 @@
-"""The Elasticsearch engine (ELASTICSEARCH_URL), built with elasticsearch-dsl.
+"""The Elasticsearch engine (ELASTICSEARCH_URL), built with the client's DSL (`elasticsearch.dsl`).
 
 One index per language behind an alias (`leopard-ru`, `leopard-en`, `leopard-zh-hans`), each
 with its language's analyzer: `russian`, `english`, and for Chinese `smartcn` when the cluster
 has the analysis-smartcn plugin, otherwise the built-in `cjk` (bigrams, as the database engine
-does). A rebuild fills new indices and then swaps the aliases in one atomic call, so search
-never goes dark. Searches are faceted by type (FacetedSearch: the type filter is a
-post_filter, so the facet counts still cover every type), and the autocomplete uses a
-completion suggester.
+does). A rebuild fills new indices and then swaps every language's alias in one atomic call, so
+search never goes dark, and keeps the writes made while it ran (see "Writing" below). Searches
+are faceted by type (FacetedSearch: the type filter is a post_filter, so the facet counts still
+cover every type), and the autocomplete uses a completion suggester.
 """
 
 import html
@@ -16,7 +16,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.safestring import mark_safe
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
-from elasticsearch_dsl import (
+from elasticsearch.dsl import (
+    Boolean,
     Completion,
     Date,
     FacetedSearch,
@@ -66,6 +67,7 @@ def index_definition(name, language, plugins=()):
     mapping.field("url", Keyword(index=False))
     mapping.field("date", Date())
     mapping.field("suggest", Completion(analyzer=SUGGEST_ANALYZERS.get(language, "standard")))
+    mapping.field("removed", Boolean())  # a tombstone, only while a rebuild runs
     index = Index(name)
     index.settings(number_of_shards=1)
     index.mapping(mapping)
@@ -239,6 +241,8 @@ class ElasticsearchEngine(Engine):
                 self.alias(language), query, limit, using=self.client
             ).execute()
         except ERRORS as error:
+            if getattr(error, "status_code", None) == 404:
+                return []  # nothing indexed yet
             raise SearchUnavailable(str(error)) from error
         hits = []
         for option in response.suggest.titles[0].options:
@@ -269,32 +273,80 @@ class ElasticsearchEngine(Engine):
         return [" ".join(words)] if changed else []
 
     # Writing -------------------------------------------------------------------------------
+    #
+    # Every language's alias is on exactly one index, its write index; each write names the
+    # alias, never an index. While a rebuild fills new indices, they carry a second alias
+    # (`<alias>-rebuilding`) and every write goes to both aliases in one bulk request (which the
+    # cluster resolves against one state, so it reaches the new index either through the
+    # rebuilding alias or, once swapped, through the alias). The rebuild only *creates*
+    # documents, so it never overwrites such a newer write, and a record that leaves the index
+    # during a rebuild leaves a tombstone there for the rebuild to trip over (dropped after the
+    # swap). A task reads its record before it looks for a rebuild (search.tasks), so a rebuild
+    # that starts after the look reads the record again itself. docs/search.md has the whole.
+
+    def rebuilding_alias(self, language):
+        return f"{self.alias(language)}-rebuilding"
 
     def replace(self, source, object_id, documents):
         by_language = {document.language: document for document in documents}
+        doc_id = f"{source}:{object_id}"
+        held = self._held_aliases()
+        operations, optional = [], []
         for language in self.languages():
-            alias = self.ensure_index(language)
-            doc_id = f"{source}:{object_id}"
+            if self.alias(language) not in held:
+                self._create_first_index(language)
             document = by_language.get(language)
-            if document:
-                self.client.index(
-                    index=alias,
-                    id=doc_id,
-                    document=document_source(source, object_id, document),
-                    refresh=self.refresh,
-                )
+            body = document_source(source, object_id, document) if document else None
+            if body:
+                operations += [_write(self.alias(language), doc_id), body]
             else:
-                self.client.options(ignore_status=404).delete(
-                    index=alias, id=doc_id, refresh=self.refresh
-                )
+                operations.append({"delete": {"_index": self.alias(language), "_id": doc_id}})
+            optional.append(False)
+            if self.rebuilding_alias(language) in held:
+                tombstone = {"source": source, "object_id": object_id, "removed": True}
+                operations += [_write(self.rebuilding_alias(language), doc_id), body or tombstone]
+                optional.append(True)  # the rebuild may have swapped since we looked: then gone
+        response = self.client.bulk(operations=operations, refresh=self.refresh)
+        for item, may_miss in zip(response["items"], optional, strict=True):
+            ((_action, result),) = item.items()
+            error = result.get("error")
+            if error and not (may_miss and error["type"] == "index_not_found_exception"):
+                raise IndexingFailed(f"{result['_index']} {doc_id}: {error['reason']}")
 
     def ensure_index(self, language):
         """The language's alias, made with a first empty index if the cluster has none yet."""
+        if not self.client.indices.exists_alias(name=self.alias(language)):
+            self._create_first_index(language)
+        return self.alias(language)
+
+    def _create_first_index(self, language):
+        """`<alias>-first`, created with the alias in the same request, if no one has yet.
+
+        Two workers that both found no alias ask for the same name: the cluster creates it once
+        and tells the other it exists. A worker that looked before a rebuild moved the alias on
+        and dropped `-first` would create it again, but the alias is made a write index and
+        the cluster refuses an alias a second write index, so that creation fails as a whole.
+        """
         alias = self.alias(language)
-        if not self.client.indices.exists_alias(name=alias):
-            name = self._new_index(language, self.plugins())
-            self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": alias}}])
-        return alias
+        index = index_definition(f"{alias}-first", language, self.plugins())
+        index.aliases(**{alias: {"is_write_index": True}})
+        try:
+            index.create(using=self.client)
+        except ApiError as error:
+            refused = error.error in (
+                "resource_already_exists_exception",
+                "illegal_state_exception",
+            )
+            if not (refused and self.client.indices.exists_alias(name=alias)):
+                raise
+
+    def _held_aliases(self):
+        """{alias: [index, …]} for this prefix's indices, in one request."""
+        held = {}
+        for index, body in self.client.indices.get_alias(index=f"{self.prefix}-*").items():
+            for alias in body["aliases"]:
+                held.setdefault(alias, []).append(index)
+        return held
 
     def _new_index(self, language, plugins):
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
@@ -303,9 +355,45 @@ class ElasticsearchEngine(Engine):
         return name
 
     def rebuild(self, sources, progress=None):
+        """New indices, filled and swapped in for every language at once; writes made
+        meanwhile are kept (see above). A rebuild started while another runs supersedes it:
+        the earlier one's indices are dropped, and it fails at its swap."""
         plugins = self.plugins()
+        for language in self.languages():
+            self.ensure_index(language)  # the swap then always has an alias to move
         new = {language: self._new_index(language, plugins) for language in self.languages()}
+        try:
+            self._mark_rebuilding(new)
+            self._fill(new, sources, progress)
+            self.client.indices.refresh(index=",".join(new.values()))
+            self._swap(new)
+        except BaseException:
+            # Stopped (an error, Ctrl+C): writes must not keep going to indices that will never
+            # go live. A rebuild killed outright leaves them to the next one (_mark_rebuilding).
+            self.client.options(ignore_status=404).indices.delete(index=",".join(new.values()))
+            raise
+        # Tombstones written up to the swap (none can come after: the rebuilding alias is gone);
+        # they match no search meanwhile, having no title, body or suggestions.
+        self.client.indices.refresh(index=",".join(new.values()))
+        self.client.delete_by_query(
+            index=",".join(new.values()),
+            query={"term": {"removed": True}},
+            conflicts="proceed",  # a tombstone written over since: the newer write stays
+            refresh=self.refresh,
+        )
 
+    def _mark_rebuilding(self, new):
+        """Put the rebuilding alias on the new indices (one call), dropping any index it was
+        left on by a rebuild that was killed: that index never went live."""
+        held = self._held_aliases()
+        actions = []
+        for language, name in new.items():
+            rebuilding = self.rebuilding_alias(language)
+            actions += [{"remove_index": {"index": index}} for index in held.get(rebuilding, [])]
+            actions.append({"add": {"index": name, "alias": rebuilding, "is_write_index": True}})
+        self.client.indices.update_aliases(actions=actions)
+
+    def _fill(self, new, sources, progress):
         def actions():
             for source, total, records in sources:
                 done = 0
@@ -315,6 +403,7 @@ class ElasticsearchEngine(Engine):
                     for document in documents:
                         if document.language in new:
                             yield {
+                                "_op_type": "create",  # a write made during the rebuild is newer
                                 "_index": new[document.language],
                                 "_id": f"{source}:{object_id}",
                                 "_source": document_source(source, object_id, document),
@@ -323,18 +412,42 @@ class ElasticsearchEngine(Engine):
                     if progress and (done % 500 == 0 or done == total):
                         progress(source, done, total)
 
-        helpers.bulk(self.client, actions(), chunk_size=500)
-        self.client.indices.refresh(index=",".join(new.values()))
-        for language, name in new.items():
-            self._swap(self.alias(language), name)
+        # 409: the document (or its tombstone) was written during the rebuild; it stays.
+        for _ok, _item in helpers.streaming_bulk(
+            self.client, actions(), chunk_size=500, ignore_status=(409,)
+        ):
+            pass
 
-    def _swap(self, alias, name):
-        """Point `alias` at `name` in one atomic call, then drop the indices it pointed at."""
-        old = []
-        if self.client.indices.exists_alias(name=alias):
-            old = [index for index in self.client.indices.get_alias(name=alias) if index != name]
-        actions = [{"remove": {"index": index, "alias": alias}} for index in old]
-        actions.append({"add": {"index": name, "alias": alias}})
+    def _swap(self, new):
+        """Every language's alias onto its new index, and the old indices dropped, in one
+        atomic `_aliases` call: visitors see all the old indices or all the new ones."""
+        held = self._held_aliases()
+        actions = []
+        for language, name in new.items():
+            alias = self.alias(language)
+            actions += [
+                {"remove_index": {"index": old}} for old in held.get(alias, []) if old != name
+            ]
+            actions.append({"add": {"index": name, "alias": alias, "is_write_index": True}})
+            # must_exist: if a later rebuild has taken over (dropping this one's indices, which
+            # the fill then wrote anew without mapping), the whole swap fails, not just this.
+            actions.append(
+                {
+                    "remove": {
+                        "index": name,
+                        "alias": self.rebuilding_alias(language),
+                        "must_exist": True,
+                    }
+                }
+            )
         self.client.indices.update_aliases(actions=actions)
-        for index in old:
-            self.client.options(ignore_status=404).indices.delete(index=index)
+
+
+class IndexingFailed(Exception):
+    """The cluster refused a write: the task fails, visibly, rather than lose the write."""
+
+
+def _write(alias, doc_id):
+    # require_alias: a write to a name that is not (or no longer) an alias fails instead of
+    # quietly creating an index of that name, which would then stand in the alias's way.
+    return {"index": {"_index": alias, "_id": doc_id, "require_alias": True}}

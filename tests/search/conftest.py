@@ -27,7 +27,10 @@ def engine(request, settings):
         settings.SEARCH_ELASTICSEARCH_REFRESH = True
         engine = get_engine()
         yield engine
-        engine.client.indices.delete(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+        # By name: Elasticsearch 8 refuses to delete indices by a wildcard.
+        indices = engine.client.indices.get_alias(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
+        if indices:
+            engine.client.indices.delete(index=",".join(indices))
     else:
         settings.ELASTICSEARCH_URL = ""
         yield get_engine()

@@ -1,11 +1,16 @@
 """The Elasticsearch engine's indices and requests, checked without a cluster.
 
-Against a running cluster the whole contract suite runs too: ELASTICSEARCH_URL=… pytest tests/search.
+Over HTTP against the loopback stand-in: test_elasticsearch_cluster.py. Against a running cluster
+the whole contract suite runs too: ELASTICSEARCH_URL=… pytest tests/search.
 """
 
+import ast
 import datetime
+import os
+import tomllib
 
 import pytest
+from django.conf import settings
 
 import search
 from search.engines.elasticsearch import (
@@ -56,6 +61,7 @@ def test_the_index_mapping_holds_only_public_fields():
         "url": {"type": "keyword", "index": False},
         "date": {"type": "date"},
         "suggest": {"type": "completion", "analyzer": "simple"},
+        "removed": {"type": "boolean"},  # a tombstone's mark, during a rebuild only
     }
     chinese = index_definition("leopard-zh-hans-1", "zh-hans").to_dict()
     assert chinese["mappings"]["properties"]["suggest"]["analyzer"] == "standard"
@@ -174,3 +180,37 @@ def test_a_cluster_that_is_down_gives_a_503_page_not_a_500(client, db, settings)
     assert response.status_code == 503
     assert "Поиск сейчас недоступен" in response.content.decode()
     assert client.get("/ru/search/suggest/", {"q": "леопард"}).status_code == 503
+
+
+def project_python_files():
+    """Every Python file of the project: not the virtualenv, node_modules or files it makes."""
+    for folder, subfolders, files in os.walk(settings.BASE_DIR):
+        subfolders[:] = [
+            name
+            for name in subfolders
+            if not name.startswith(".") and name not in {"node_modules", "var"}
+        ]
+        yield from (os.path.join(folder, name) for name in files if name.endswith(".py"))
+
+
+def test_the_dsl_comes_from_the_client_not_the_deprecated_package():
+    importers = []
+    for path in project_python_files():
+        with open(path, encoding="utf-8") as file:
+            tree = ast.parse(file.read(), path)
+        for node in ast.walk(tree):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            if any(name.split(".")[0] == "elasticsearch_dsl" for name in names):
+                importers.append(os.path.relpath(path, settings.BASE_DIR))
+    assert importers == []
+    assert len(list(project_python_files())) > 100  # the walk did read the project
+
+    with open(settings.BASE_DIR / "pyproject.toml", "rb") as file:
+        dependencies = tomllib.load(file)["project"]["dependencies"]
+    assert "elasticsearch>=8.18,<9" in dependencies  # 8.18 ships elasticsearch.dsl; 9 is too new
+    assert not [line for line in dependencies if line.startswith("elasticsearch-dsl")]
+    constraints = (settings.BASE_DIR / "constraints.txt").read_text().splitlines()
+    assert not [line for line in constraints if line.startswith("elasticsearch-dsl")]
+    assert [line for line in constraints if line.startswith("elasticsearch==8.")]
