@@ -23,17 +23,41 @@ DEBUG = env.bool("DEBUG", default=True)
 # A key that only the embedded mode accepts: check --deploy and the guard below reject it.
 EMBEDDED_SECRET_KEY = "django-insecure-embedded-mode-only-never-used-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# Keys being rotated out, newest first (comma-separated): links signed with them (e-mailed
+# certificates, cancel and booking links, sign-in links) and staff sessions keep working while
+# everything new is signed with SECRET_KEY. docs/deploy.md, "Rotating the secret key".
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+
+
+def is_weak_secret(key):
+    """A key anyone could guess or that Django's own deployment check calls insecure."""
+    return (
+        len(key) < 50
+        or key.startswith("django-insecure")
+        or len(set(key)) < 5
+        or key == EMBEDDED_SECRET_KEY
+    )
+
 
 if DEBUG:
     SECRET_KEY = SECRET_KEY or EMBEDDED_SECRET_KEY
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 else:
-    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5:
+    if is_weak_secret(SECRET_KEY):
         raise ImproperlyConfigured(
             "DEBUG is off: set SECRET_KEY to a random string of at least 50 characters "
             "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
         )
+    # A signature made with any fallback key is accepted, so a weak one forges links as well
+    # as a weak SECRET_KEY would.
+    for position, key in enumerate(SECRET_KEY_FALLBACKS, start=1):
+        if is_weak_secret(key):
+            raise ImproperlyConfigured(
+                f"DEBUG is off: key number {position} in SECRET_KEY_FALLBACKS is not a random "
+                "string of at least 50 characters; list only the old keys being rotated out, "
+                "separated by commas."
+            )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DEBUG is off: set ALLOWED_HOSTS to the site's host names.")
 
