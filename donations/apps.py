@@ -13,7 +13,11 @@ class DonationsConfig(AppConfig):
 
         import payments
         from cms import demo, home
-        from donations import conf, services
+        from donations import (
+            checks,  # noqa: F401  (registers the system checks)
+            conf,
+            services,
+        )
         from donations.demo import load
         from donations.models import CampaignIndexPage
         from donations.signals import campaign_index_created, report_published

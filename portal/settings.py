@@ -394,6 +394,10 @@ TEST_CHECKOUT_WEBHOOK_SECRET = env.str(
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="leopard")
 
+# Sponsorship certificates (donations app): a font file with Latin, Cyrillic and Chinese glyphs;
+# empty for the one donations/conf.py names (Debian's fonts-noto-cjk). Checked at start-up.
+CERTIFICATE_FONT = env.str("CERTIFICATE_FONT", default="")
+
 # Schools (education app, docs/education.md): where class visit requests are announced.
 EDUCATION_STAFF_EMAIL = env.str("EDUCATION_STAFF_EMAIL", default="education@leopard.example")
 
