@@ -1,8 +1,8 @@
 """System checks of the donations app: what a machine must have installed to serve it.
 
-The certificate's font is a deployment dependency (docs/deploy.md, "What each machine needs").
-Without it production refuses to start (an Error: `manage.py check`, `migrate`, the task worker
-and the web server all stop), because certificates would not be drawn. The embedded mode only
+The certificate's font is a deployment dependency (docs/deploy.md, "Packages each machine
+needs"). Without it production refuses to start (an Error: `manage.py check`, `migrate`, the
+task worker and the web server all stop), because certificates would not be drawn. The embedded mode only
 warns, so `make run` still works on a laptop without the font; there the certificate link
 answers 503 until the font is installed. The check carries the "startup" tag, which the ASGI
 application runs as it loads (portal/asgi.py): uvicorn, unlike runserver, runs no checks.
