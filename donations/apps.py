@@ -13,7 +13,12 @@ class DonationsConfig(AppConfig):
 
         import payments
         from cms import demo, home, scheduler
-        from donations import conf, retention, services
+        from donations import (
+            checks,  # noqa: F401  (registers the system checks)
+            conf,
+            retention,
+            services,
+        )
         from donations.demo import load
         from donations.models import CampaignIndexPage
         from donations.signals import campaign_index_created, report_published

@@ -27,3 +27,18 @@ SUPPORTER_SESSION_AGE = getattr(settings, "DONATION_SUPPORTER_SESSION_AGE", time
 CONFIRMATION_RESEND = getattr(settings, "DONATION_CONFIRMATION_RESEND", timedelta(minutes=10))
 # A checkout that is not paid is given up after this long (Stripe's minimum is 30 minutes).
 CHECKOUT_LIFETIME = timedelta(hours=2)
+
+# The certificate's typeface: one font file with Latin, Cyrillic and Chinese glyphs, since a
+# sponsor's name may be in any of them whatever the certificate's language. Debian's
+# fonts-noto-cjk installs it; the face used is the collection's Simplified Chinese one (its
+# Latin and Cyrillic are the same in every face). A deployment dependency, checked at start-up
+# (donations/checks.py); never replaced by Pillow's bitmap font, which draws boxes.
+CERTIFICATE_FONT_PACKAGE = "fonts-noto-cjk"
+CERTIFICATE_FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+CERTIFICATE_FONT_FACE = "Noto Serif CJK SC"
+
+
+def certificate_font():
+    """The font file: settings.CERTIFICATE_FONT (from the environment) or the package's.
+    Read at each use, so a test or a settings override may point it elsewhere."""
+    return getattr(settings, "CERTIFICATE_FONT", "") or CERTIFICATE_FONT

@@ -434,10 +434,23 @@ def report_published(report):
 # --- The supporter page -----------------------------------------------------------------------
 
 
-def _sign_in_state(supporter):
-    """Changes when the supporter signs in, so a used link no longer works."""
+def _sign_in_state(supporter, secret=None):
+    """Changes when the supporter signs in, so a used link no longer works.
+
+    Keyed (the link must not show the address), with SECRET_KEY unless `secret` is given."""
     stamp = supporter.signed_in_at.isoformat() if supporter.signed_in_at else ""
-    return salted_hmac(SIGN_IN_SALT, f"{supporter.pk}:{supporter.email}:{stamp}").hexdigest()[:20]
+    return salted_hmac(
+        SIGN_IN_SALT, f"{supporter.pk}:{supporter.email}:{stamp}", secret=secret
+    ).hexdigest()[:20]
+
+
+def _sign_in_state_matches(supporter, given):
+    """Whether `given` is the supporter's state under SECRET_KEY or one of the keys being
+    rotated out (SECRET_KEY_FALLBACKS), as the link's signature itself is checked."""
+    return any(
+        constant_time_compare(_sign_in_state(supporter, key), given)
+        for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    )
 
 
 def sign_in_token(supporter):
@@ -457,9 +470,7 @@ def supporter_for_token(token):
     if not isinstance(value, dict):
         return None
     supporter = Supporter.objects.filter(pk=value.get("s")).first()
-    if supporter is None or not constant_time_compare(
-        _sign_in_state(supporter), str(value.get("h"))
-    ):
+    if supporter is None or not _sign_in_state_matches(supporter, str(value.get("h"))):
         return None
     return supporter
 

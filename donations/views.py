@@ -1,5 +1,7 @@
 """Views parse the request, call one service and render; every page works without JavaScript."""
 
+import logging
+
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +14,8 @@ from cms.ratelimits import ADDRESS, Limit, rate_limited
 from donations import certificates, services
 from donations.forms import EmailForm
 from donations.models import CampaignPage, CampaignSubscriber, Donation, DonationEntry
+
+logger = logging.getLogger(__name__)
 
 
 def _campaign(campaign_id):
@@ -142,7 +146,12 @@ def certificate(request, token):
     donation = services.donation_for_certificate(token)
     if donation is None or donation.leopard is None:
         raise Http404("no such certificate")
-    png = certificates.render_png(donation, translation.get_language())
+    try:
+        png = certificates.render_png(donation, translation.get_language())
+    except certificates.CertificateFontMissing as error:
+        # Only in the embedded mode: production does not start without the font (checks.py).
+        logger.error("%s", error)
+        return render(request, "donations/certificate_unavailable.html", status=503)
     response = HttpResponse(png, content_type="image/png")
     response["Content-Disposition"] = (
         f'inline; filename="certificate-{donation.leopard.code.replace(" ", "-")}.png"'

@@ -9,6 +9,7 @@ docs/deploy.md lists the rest.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -23,17 +24,41 @@ DEBUG = env.bool("DEBUG", default=True)
 # A key that only the embedded mode accepts: check --deploy and the guard below reject it.
 EMBEDDED_SECRET_KEY = "django-insecure-embedded-mode-only-never-used-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# Keys being rotated out, newest first (comma-separated): links signed with them (e-mailed
+# certificates, cancel and booking links, sign-in links) and staff sessions keep working while
+# everything new is signed with SECRET_KEY. docs/deploy.md, "Rotating the secret key".
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+
+
+def is_weak_secret(key):
+    """A key anyone could guess or that Django's own deployment check calls insecure."""
+    return (
+        len(key) < 50
+        or key.startswith("django-insecure")
+        or len(set(key)) < 5
+        or key == EMBEDDED_SECRET_KEY
+    )
+
 
 if DEBUG:
     SECRET_KEY = SECRET_KEY or EMBEDDED_SECRET_KEY
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 else:
-    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5:
+    if is_weak_secret(SECRET_KEY):
         raise ImproperlyConfigured(
             "DEBUG is off: set SECRET_KEY to a random string of at least 50 characters "
             "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
         )
+    # A signature made with any fallback key is accepted, so a weak one forges links as well
+    # as a weak SECRET_KEY would.
+    for position, key in enumerate(SECRET_KEY_FALLBACKS, start=1):
+        if is_weak_secret(key):
+            raise ImproperlyConfigured(
+                f"DEBUG is off: key number {position} in SECRET_KEY_FALLBACKS is not a random "
+                "string of at least 50 characters; list only the old keys being rotated out, "
+                "separated by commas."
+            )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DEBUG is off: set ALLOWED_HOSTS to the site's host names.")
 
@@ -299,18 +324,37 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # Camera-trap originals and other staff-only files: outside MEDIA_ROOT, never under MEDIA_URL.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
 
+# Object storage (django-storages, S3 API; docs/deploy.md "Object storage"): two buckets. The
+# public one holds what pages show (Wagtail images and their renditions, documents) and is read
+# by anyone through its bucket policy; URLs to it are plain, optionally through a CDN. The
+# private one holds camera-trap originals and their thumbnails: no policy, never listed on a
+# page, read by staff through the portal's views or a signed URL that lasts minutes.
+# Credentials come from boto3's own chain: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the
+# environment, or the machine's role.
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
-    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
+    AWS_PRIVATE_BUCKET_NAME = env.str("AWS_PRIVATE_BUCKET_NAME", default="")
+    if not AWS_PRIVATE_BUCKET_NAME or AWS_PRIVATE_BUCKET_NAME == AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured(
+            "With AWS_STORAGE_BUCKET_NAME set, set AWS_PRIVATE_BUCKET_NAME to another bucket: "
+            "camera-trap originals must never be in the public one."
+        )
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)  # S3-compatible services
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)  # a CDN for public media
+    # No per-object ACL: the buckets' policies decide (new AWS buckets refuse ACLs altogether).
     AWS_DEFAULT_ACL = None
+    # Two uploads named "leopard.jpg" are two files, as on disk, never one replacing the other.
+    AWS_S3_FILE_OVERWRITE = False
     AWS_QUERYSTRING_AUTH = False
     media_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
     private_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env.str("AWS_PRIVATE_BUCKET_NAME"),
+            "bucket_name": AWS_PRIVATE_BUCKET_NAME,
             "querystring_auth": True,
-            "default_acl": "private",
+            "querystring_expire": env.int("AWS_PRIVATE_QUERYSTRING_EXPIRE", default=300),
+            "custom_domain": None,  # signed by S3 itself, never through the public CDN
         },
     }
 else:
@@ -356,11 +400,15 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # and styles of its own, so /admin/ (and Django's /django-admin/) are left out.
 MEDIA_ORIGINS = env.list("MEDIA_ORIGINS", default=[])  # origins of media, e.g. the public bucket
 if AWS_STORAGE_BUCKET_NAME and not MEDIA_ORIGINS:
-    MEDIA_ORIGINS = [
-        AWS_S3_ENDPOINT_URL.rstrip("/")
-        if AWS_S3_ENDPOINT_URL
-        else f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
-    ]
+    # Where the public bucket's URLs point (tests/cms/test_object_storage.py checks it against
+    # the URLs django-storages makes): the CDN, else the endpoint (path-style URLs), else AWS.
+    if AWS_S3_CUSTOM_DOMAIN:
+        MEDIA_ORIGINS = [f"https://{AWS_S3_CUSTOM_DOMAIN}"]
+    elif AWS_S3_ENDPOINT_URL:
+        endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
+        MEDIA_ORIGINS = [f"{endpoint.scheme}://{endpoint.netloc}"]
+    else:
+        MEDIA_ORIGINS = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
     "DIRECTIVES": {
@@ -392,6 +440,10 @@ TEST_CHECKOUT_WEBHOOK_SECRET = env.str(
 # Site search (search app, docs/search.md): database engine unless ELASTICSEARCH_URL is set.
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="leopard")
+
+# Sponsorship certificates (donations app): a font file with Latin, Cyrillic and Chinese glyphs;
+# empty for the one donations/conf.py names (Debian's fonts-noto-cjk). Checked at start-up.
+CERTIFICATE_FONT = env.str("CERTIFICATE_FONT", default="")
 
 # Schools (education app, docs/education.md): where class visit requests are announced.
 EDUCATION_STAFF_EMAIL = env.str("EDUCATION_STAFF_EMAIL", default="education@leopard.example")

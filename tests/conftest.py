@@ -2,7 +2,10 @@
 
 - `site_tree`: a home page with an about page, a story index and stories, in ru / en / zh-hans.
 - `asgi_server`: the portal served by uvicorn as a real process on a free port, on the test
-  database (use it with `live_db`, whose data the server process can see).
+  database (use it with `live_db`, whose data the server process can see);
+  `admin_session(url, username, password)` signs in to its admin over HTTP.
+- `object_storage`: public and private buckets on a local S3 server (`s3_stand_in`, moto's
+  server mode, tests/s3.py), used by this process and the servers it starts.
 - `browser` / `browser_page`: Debian's Chromium driven by Playwright.
 
 `make test` runs the suite in parallel processes (pytest-xdist). pytest-django gives each its own
@@ -12,6 +15,7 @@ one process's `cache.clear()` or group messages never reach another's, and
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -221,6 +225,46 @@ def asgi_server_factory(live_db, tmp_path):
 @pytest.fixture
 def asgi_server(asgi_server_factory):
     return asgi_server_factory()
+
+
+def admin_session(server_url, username, password):
+    """An httpx client signed in to Wagtail's admin on a server process, with its CSRF token
+    (`client.csrf_token`) for the forms it posts."""
+    client = httpx.Client(base_url=server_url, timeout=30)
+    page = client.get("/admin/login/")
+    client.csrf_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+    response = client.post(
+        "/admin/login/",
+        data={
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": client.csrf_token,
+            "next": "/admin/",
+        },
+    )
+    assert response.status_code == 302 and response.headers["location"] == "/admin/", response.text
+    client.csrf_token = client.cookies["csrftoken"]
+    return client
+
+
+@pytest.fixture(scope="session")
+def s3_stand_in(tmp_path_factory):
+    """A local S3 server (moto's server mode) for this test session: tests/s3.py."""
+    from tests.s3 import S3StandIn
+
+    with S3StandIn(log_path=tmp_path_factory.mktemp("s3") / "moto.log") as stand_in:
+        yield stand_in
+
+
+@pytest.fixture
+def object_storage(s3_stand_in, settings, monkeypatch):
+    """Fresh public and private buckets on the S3 stand-in, with this process's storage settings
+    made from them by portal/settings.py; server processes started afterwards inherit them."""
+    from tests.s3 import use_in_this_process
+
+    buckets = s3_stand_in.new_buckets()
+    use_in_this_process(buckets, settings, monkeypatch)
+    return buckets
 
 
 @pytest.fixture

@@ -47,6 +47,42 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "ALLOWED_HOSTS" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "fallback",
+    ["short", "django-insecure-" + "x" * 60, settings.EMBEDDED_SECRET_KEY],
+    ids=["short", "insecure-prefix", "embedded-key"],
+)
+def test_production_refuses_a_guessable_key_among_the_fallbacks(fallback):
+    """A signature made with a fallback key is accepted: a weak one forges links."""
+    fallbacks = f"{secrets.token_urlsafe(64)},{fallback}"
+    env = {**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(64), "SECRET_KEY_FALLBACKS": fallbacks}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "key number 2 in SECRET_KEY_FALLBACKS" in result.stderr
+
+
+def test_the_old_keys_are_read_from_a_comma_separated_list():
+    old = [secrets.token_urlsafe(64), secrets.token_urlsafe(64)]
+    env = {
+        **PRODUCTION,
+        **STRIPE,
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "SECRET_KEY_FALLBACKS": ",".join(old),
+    }
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY_FALLBACKS)",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(old)
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 STRIPE = {
     "STRIPE_SECRET_KEY": "sk_live_" + "x" * 24,
     "STRIPE_PUBLISHABLE_KEY": "pk_live_" + "x" * 24,
