@@ -199,12 +199,13 @@ def manage_py_commands():
 
 
 def test_the_certificates_font_comes_from_a_package_every_machine_installs():
-    from donations.certificates import FONT_CANDIDATES
+    from donations import conf
 
     packages = re.findall(r"^[a-z0-9.+-]+", (DEPLOY / "packages.txt").read_text(), re.MULTILINE)
-    owner = subprocess.run(["dpkg", "-S", FONT_CANDIDATES[0]], capture_output=True, text=True)
-    assert owner.returncode == 0, f"{FONT_CANDIDATES[0]} is not installed: {owner.stderr}"
-    assert owner.stdout.split(":")[0] in packages
+    owner = subprocess.run(["dpkg", "-S", conf.CERTIFICATE_FONT], capture_output=True, text=True)
+    assert owner.returncode == 0, f"{conf.CERTIFICATE_FONT} is not installed: {owner.stderr}"
+    assert owner.stdout.split(":")[0] == conf.CERTIFICATE_FONT_PACKAGE
+    assert conf.CERTIFICATE_FONT_PACKAGE in packages
 
 
 # -- make deploy-check --------------------------------------------------------------------------
