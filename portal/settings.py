@@ -160,14 +160,74 @@ else:
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis: the cache and the channel layer. REDIS_URL names one server; with Redis Sentinel,
+# REDIS_SENTINELS lists the sentinels (host:port, ...) and REDIS_SENTINEL_MASTER the master they
+# watch, and both follow a failover (docs/deploy.md, "Redis Sentinel").
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+
+
+def sentinel_address(address):
+    """(host, port) of a sentinel written host:port or [v6 address]:port; port 26379 if left out."""
+    address = address.strip()
+    host, colon, port = address.rpartition(":")
+    if not colon or (":" in host and not host.endswith("]")):
+        return address.strip("[]"), 26379
+    if not port.isdigit():
+        raise ImproperlyConfigured(f"REDIS_SENTINELS: {address!r} is not host:port.")
+    return host.strip("[]"), int(port)
+
+
+REDIS_SENTINELS = [sentinel_address(address) for address in env.list("REDIS_SENTINELS", default=[])]
+# Seconds a cache operation waits for Redis before it counts as a miss: short, so an outage
+# costs each page a moment, not a hang.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
+if REDIS_SENTINELS:
+    if REDIS_URL:
+        raise ImproperlyConfigured("Set REDIS_URL or REDIS_SENTINELS, not both.")
+    REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="")
+    if not REDIS_SENTINEL_MASTER:
+        raise ImproperlyConfigured(
+            "REDIS_SENTINELS is set: set REDIS_SENTINEL_MASTER to the name the sentinels "
+            "monitor the master by."
+        )
+    redis_db = env.int("REDIS_DB", default=0)
+    redis_password = env.str("REDIS_PASSWORD", default="") or None
+    sentinel_password = env.str("REDIS_SENTINEL_PASSWORD", default="") or None
+    sentinel_kwargs = {"password": sentinel_password} if sentinel_password else None
+    # django-redis' Sentinel client: the host of the location is the master's name.
+    cache_location = f"redis://{REDIS_SENTINEL_MASTER}/{redis_db}"
+    cache_options = {
+        "CLIENT_CLASS": "django_redis.client.SentinelClient",
+        "CONNECTION_FACTORY": "django_redis.pool.SentinelConnectionFactory",
+        "SENTINELS": REDIS_SENTINELS,
+        "SENTINEL_KWARGS": sentinel_kwargs,
+        **({"PASSWORD": redis_password} if redis_password else {}),
+    }
+    layer_host = {
+        "sentinels": REDIS_SENTINELS,
+        "master_name": REDIS_SENTINEL_MASTER,
+        "sentinel_kwargs": sentinel_kwargs,
+        "db": redis_db,
+        **({"password": redis_password} if redis_password else {}),
+    }
+else:
+    cache_location, cache_options, layer_host = REDIS_URL, {}, REDIS_URL
+if REDIS_URL or REDIS_SENTINELS:
     CACHES = {
         "default": {
-            # A Redis outage degrades to cache misses instead of failing every page.
-            "BACKEND": "portal.cache.TolerantRedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # django-redis, with the few operations it leaves uncovered covered (portal/cache.py)
+            "BACKEND": "portal.cache.RedisCache",
+            "LOCATION": cache_location,
+            "OPTIONS": {
+                # Wagtail reads the cache on every page and saving a page writes to it: an
+                # outage turns every operation (get, set, incr, get_or_set, delete_pattern...)
+                # into a miss or a no-op instead of a 500. django-ratelimit then lets visitors
+                # through (RATELIMIT_FAIL_OPEN below).
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                **cache_options,
+            },
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="leopard"),
         }
     }
@@ -178,7 +238,7 @@ if REDIS_URL:
             ),
             # Redis pub/sub ignores database numbers: two sites on one Redis need two prefixes.
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [layer_host],
                 "prefix": env.str("CHANNEL_LAYER_PREFIX", default="asgi"),
             },
         }
@@ -186,6 +246,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Each ignored cache error is logged (logger django_redis.cache, at most once a minute: LOGGING).
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # The home page's HTML for anonymous visitors is cached this long (0: off). Publishing a page,
 # saving a site setting and every live event (sighting, booking, gift) replace it at once.
@@ -401,10 +463,13 @@ TAGGIT_CASE_INSENSITIVE = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"once_a_minute": {"()": "cms.logs.OncePerInterval", "seconds": 60}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django_tasks": {"level": "WARNING"},
+        # A Redis outage: one line a minute, not one per cache operation.
+        "django_redis.cache": {"filters": ["once_a_minute"]},
     },
 }
