@@ -88,6 +88,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request ids and the request log line; answers /health/live and /health/ready
+    # itself, before the host check and the HTTPS redirect (cms/operations.py).
+    "cms.operations.operations_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -460,16 +463,46 @@ WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 TAGGIT_CASE_INSENSITIVE = True
 
+# Logs (cms/logs.py, docs/deploy.md "Logs"): one JSON object per line in production, plain
+# text in the embedded mode; a request id on every line, the user id for staff, no visitor's data.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT is json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"once_a_minute": {"()": "cms.logs.OncePerInterval", "seconds": 60}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request": {"()": "cms.logs.RequestContextFilter"},
+        "once_a_minute": {"()": "cms.logs.OncePerInterval", "seconds": 60},
+    },
+    "formatters": {
+        "json": {"()": "cms.logs.JsonFormatter"},
+        "plain": {"()": "cms.logs.PlainFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own handlers (a console when DEBUG is on, mail to ADMINS) give way to ours.
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "INFO"},
         "django_tasks": {"level": "WARNING"},
-        # A Redis outage: one line a minute, not one per cache operation.
+        # A Redis outage or a failing readiness check: one line a minute, not one per request.
         "django_redis.cache": {"filters": ["once_a_minute"]},
+        "cms.health": {"filters": ["once_a_minute"]},
+        # The portal's line per request, in production; the embedded mode has uvicorn's.
+        "cms.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
     },
 }
+if LOG_FORMAT == "json":
+    LOGGING["loggers"] |= {
+        # uvicorn's own lines in the same format, without the client's address; its access
+        # log (address, path and query string) gives way to cms.requests.
+        "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+    }
