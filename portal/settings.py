@@ -506,3 +506,15 @@ if LOG_FORMAT == "json":
         "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
     }
+
+# Error reports to Sentry (portal/sentry.py), only when SENTRY_DSN is set: no personal data, no
+# cookies, no query strings, no request bodies, no local variables.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from portal.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
