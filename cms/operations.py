@@ -1,38 +1,35 @@
-"""The first middleware: a request id for every request, one log line per request, and the
-health checks answered before anything else.
+"""The first middleware: a request id for every request, one log line and metrics per request,
+and the operator's endpoints answered before anything else.
 
-/health/live and /health/ready (cms.health) are answered here, before SecurityMiddleware and
-CommonMiddleware: load balancers reach a machine by its address, which is not one of
-ALLOWED_HOSTS, and over plain HTTP, which SECURE_SSL_REDIRECT would send to https. They are
-outside the language prefixes, never cached, never rate limited, and not logged.
+/health/live, /health/ready (cms.health) and /metrics (cms.metrics) are answered here, before
+SecurityMiddleware and CommonMiddleware: load balancers and Prometheus reach a machine by its
+address, which is not one of ALLOWED_HOSTS, and over plain HTTP, which SECURE_SSL_REDIRECT
+would send to https. They are outside the language prefixes, never cached, never rate limited,
+and not counted as site requests.
 
-Every other request gets its id (cms.request_ids), is timed, and is logged as one line on
-`cms.requests` naming the view, never the path (paths carry booking and subscription tokens)
-nor the client.
+Every other request gets its id (cms.request_ids), is timed, counted by view and status, and
+logged as one line on `cms.requests` naming the view, never the path (paths carry booking and
+subscription tokens) nor the client.
 """
 
 import logging
 import time
 
-from asgiref.sync import iscoroutinefunction
+from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.utils.decorators import sync_and_async_middleware
 
-from cms import health
+from cms import health, metrics
 from cms.request_ids import HEADER, bound, request_id_from
 
 logger = logging.getLogger("cms.requests")
 
 HEALTH_LIVE = "/health/live"
 HEALTH_READY = "/health/ready"
-
-
-def view_name(request):
-    match = getattr(request, "resolver_match", None)
-    return match.view_name if match is not None else "unmatched"
+METRICS = "/metrics"
 
 
 def _log(request, response, seconds):
-    view = view_name(request)
+    view = metrics.view_name(request)
     duration_ms = round(seconds * 1000, 1)
     logger.info(
         "%s %s %s %.1f ms",
@@ -50,7 +47,9 @@ def _log(request, response, seconds):
 
 
 def _observe(request, response, started):
-    _log(request, response, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    metrics.observe_request(request, response, seconds)
+    _log(request, response, seconds)
 
 
 @sync_and_async_middleware
@@ -65,6 +64,8 @@ def operations_middleware(get_response):
                     response = health.live()
                 elif path == HEALTH_READY:
                     response = await health.aready()
+                elif path == METRICS:
+                    response = await sync_to_async(metrics.metrics_response)(request)
                 else:
                     started = time.perf_counter()
                     response = await get_response(request)
@@ -82,6 +83,8 @@ def operations_middleware(get_response):
                     response = health.live()
                 elif path == HEALTH_READY:
                     response = health.ready()
+                elif path == METRICS:
+                    response = metrics.metrics_response(request)
                 else:
                     started = time.perf_counter()
                     response = get_response(request)

@@ -20,7 +20,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
 from cms.request_ids import HEADER, bound, request_id_from
-from live import conf, services
+from live import conf, metrics, services
 from live.health import watch_for
 from live.hub import hub_for
 
@@ -66,6 +66,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 self._release()
                 if self.writer is not None:
                     self.writer.cancel()
+                if self.accepted:
+                    metrics.CONNECTIONS.dec()
 
     async def _close_after_failure(self, receive, send):
         try:
@@ -106,6 +108,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         await self.accept()
         self.accepted = True
+        metrics.CONNECTIONS.inc()
         self.writer = asyncio.get_running_loop().create_task(self._write())
         if self.watch.down:
             self._close(CLOSE_TRY_LATER)

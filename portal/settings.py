@@ -7,6 +7,7 @@ Production sets DATABASE_URL, REDIS_URL, EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS an
 docs/deploy.md lists the rest.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -88,8 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: request ids and the request log line; answers /health/live and /health/ready
-    # itself, before the host check and the HTTPS redirect (cms/operations.py).
+    # First: request ids, the request log line and metrics; answers /health/live, /health/ready
+    # and /metrics itself, before the host check and the HTTPS redirect (cms/operations.py).
     "cms.operations.operations_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -518,3 +519,18 @@ if SENTRY_DSN:
         environment=env.str("SENTRY_ENVIRONMENT", default="production"),
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
+
+# Prometheus metrics at /metrics (cms/metrics.py), for the operator only: a bearer token and/or
+# client addresses (networks allowed: 10.0.0.0/24). Neither set: no metrics. With several
+# worker processes set PROMETHEUS_MULTIPROC_DIR (read by prometheus_client itself).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("METRICS_TOKEN: use at least 24 random characters.")
+METRICS_ALLOWED_IPS = [address.strip() for address in env.list("METRICS_ALLOWED_IPS", default=[])]
+for network in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_IPS: {network!r} is not an address or a network."
+        ) from None
