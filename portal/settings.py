@@ -219,7 +219,7 @@ else:
 if REDIS_URL or REDIS_SENTINELS:
     CACHES = {
         "default": {
-            # django-redis, with the few operations it leaves uncovered covered (portal/cache.py)
+            # django-redis; portal/cache.py covers the few operations IGNORE_EXCEPTIONS misses.
             "BACKEND": "portal.cache.RedisCache",
             "LOCATION": cache_location,
             "OPTIONS": {
