@@ -232,15 +232,20 @@ def test_a_library_s_request_object_never_reaches_the_line(rf):
 async def test_a_live_connection_s_lines_carry_its_request_id(monkeypatch):
     """What the live consumer logs about a connection carries the proxy's request id."""
     from live import consumers
+    from live.hub import Hub
     from portal.asgi import application
 
-    seen = []
+    seen, seen_by_the_hub = [], []
 
     def is_topic(topic):
         seen.append(current_request_id())
         return True
 
+    async def renew(hub):
+        seen_by_the_hub.append(current_request_id())
+
     monkeypatch.setattr(consumers.services, "is_topic", is_topic)
+    monkeypatch.setattr(Hub, "_renew", renew)
     communicator = WebsocketCommunicator(
         application,
         "/ws/live/",
@@ -252,3 +257,5 @@ async def test_a_live_connection_s_lines_carry_its_request_id(monkeypatch):
     await communicator.receive_json_from(timeout=5)
     await communicator.disconnect()
     assert seen and set(seen) == {"socket-42"}
+    # The process's hub, started by this first socket, is no connection's: no request id.
+    assert seen_by_the_hub == [None]
