@@ -18,11 +18,14 @@ class CmsConfig(AppConfig):
             post_page_move,
         )
 
+        from cms import metrics
         from cms.home import bump_generation
         from cms.images import strip_uploaded_metadata
         from cms.jobs import register_jobs
 
         register_jobs()
+
+        metrics.watch_tasks()
 
         for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
             signal.connect(bump_generation, dispatch_uid=f"cms.home.{signal!r}")

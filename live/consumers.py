@@ -19,7 +19,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
-from live import conf, services
+from cms.request_ids import HEADER, bound, request_id_from
+from live import conf, metrics, services
 from live.health import watch_for
 from live.hub import hub_for
 
@@ -51,16 +52,22 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.watch = None
         self.hub = None
         self.writer = None
-        try:
-            await super().__call__(scope, receive, send)
-        except Exception:
-            # The channel layer failed (Redis stopped): close this client cleanly so it polls.
-            logger.warning("live connection ended by a channel layer error", exc_info=True)
-            await self._close_after_failure(receive, send)
-        finally:
-            self._release()
-            if self.writer is not None:
-                self.writer.cancel()
+        # What is logged about this connection carries one request id (the proxy's, if sane).
+        headers = dict(scope.get("headers", []))
+        request_id = request_id_from(headers.get(HEADER.lower().encode(), b"").decode("latin-1"))
+        with bound(request_id):
+            try:
+                await super().__call__(scope, receive, send)
+            except Exception:
+                # The channel layer failed (Redis stopped): close this client cleanly so it polls.
+                logger.warning("live connection ended by a channel layer error", exc_info=True)
+                await self._close_after_failure(receive, send)
+            finally:
+                self._release()
+                if self.writer is not None:
+                    self.writer.cancel()
+                if self.accepted:
+                    metrics.CONNECTIONS.dec()
 
     async def _close_after_failure(self, receive, send):
         try:
@@ -101,6 +108,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         await self.accept()
         self.accepted = True
+        metrics.CONNECTIONS.inc()
         self.writer = asyncio.get_running_loop().create_task(self._write())
         if self.watch.down:
             self._close(CLOSE_TRY_LATER)

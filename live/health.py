@@ -8,6 +8,7 @@ and refuses new ones until a ping succeeds again.
 """
 
 import asyncio
+import contextvars
 import logging
 import weakref
 
@@ -35,7 +36,10 @@ class LayerWatch:
     def register(self, consumer):
         self.consumers.add(consumer)
         if self._task is None and self._redis_hosts():
-            self._task = asyncio.get_running_loop().create_task(self._watch())
+            # The process's watch, not this socket's: no request id in its context.
+            self._task = asyncio.get_running_loop().create_task(
+                self._watch(), context=contextvars.Context()
+            )
 
     @staticmethod
     def _redis_hosts():

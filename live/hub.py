@@ -12,6 +12,7 @@ the layer sees them in the order they were made.
 
 import asyncio
 import contextlib
+import contextvars
 import json
 import logging
 import weakref
@@ -104,9 +105,14 @@ class Hub:
 
     async def _opened_name(self):
         if self._opened is None:
-            self._opened = asyncio.get_running_loop().create_future()
-            self._channel = asyncio.ensure_future(self._receive(self._opened))
-            self._renewal = asyncio.ensure_future(self._renew())
+            loop = asyncio.get_running_loop()
+            self._opened = loop.create_future()
+            # The process's own tasks, not the first socket's: what they log carries no
+            # connection's request id (an empty context).
+            self._channel = loop.create_task(
+                self._receive(self._opened), context=contextvars.Context()
+            )
+            self._renewal = loop.create_task(self._renew(), context=contextvars.Context())
         return await asyncio.shield(self._opened)
 
     async def _group_add(self, topic, group, after):

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from live import conf
+from live import conf, metrics
 from live.models import Delivery, Event, Follower
 
 logger = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ def publish(topic, kind, payload, *, localized=None):
         )
     # robust: a channel layer that is down must not fail the request; the log keeps the event.
     transaction.on_commit(lambda: broadcast(event), robust=True)
+    transaction.on_commit(metrics.EVENTS_PUBLISHED.labels(kind=kind).inc)
     if kind == SIGHTING_PUBLISHED and FOLLOWABLE_TOPIC.match(topic):
         transaction.on_commit(lambda: enqueue_follower_emails(event), robust=True)
     return event

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from payments import conf
+from payments import conf, metrics
 from payments.local_checkout import LocalCheckoutGateway
 from payments.models import Payment, Refund, Renewal, WebhookEvent
 from payments.money import CurrencyError, format_amount, normalise_currency
@@ -237,8 +237,17 @@ def receive_webhook(payload, signature):
     Raises InvalidSignature or MalformedEvent (answer 400); any other exception means the
     event was not applied and is recorded as failed (answer 500, Stripe retries).
     """
-    event, source = verify_event(payload, signature)
-    return process_event(event, source)
+    try:
+        event, source = verify_event(payload, signature)
+        result = process_event(event, source)
+    except (InvalidSignature, MalformedEvent):
+        metrics.WEBHOOK_EVENTS.labels(result="refused").inc()
+        raise
+    except Exception:
+        metrics.WEBHOOK_EVENTS.labels(result="failed").inc()
+        raise
+    metrics.WEBHOOK_EVENTS.labels(result=result).inc()
+    return result
 
 
 def verify_event(payload, signature):

@@ -1,63 +1,41 @@
-"""A Redis cache that a Redis outage degrades to misses instead of 500s.
+"""The Redis cache: django-redis, with the few operations its IGNORE_EXCEPTIONS misses.
 
-Django's RedisCache raises when Redis is away, and Wagtail reads the cache on every page
-(site root paths), so without this every page fails until Redis returns.
+With IGNORE_EXCEPTIONS a Redis outage turns django-redis' operations into misses and no-ops,
+but django-redis 7 lets the connection error out of `touch` (part of Django's cache API) and of
+its own `ttl`, `expire` and `persist` families. They are covered here the same way: the error is
+ignored, logged like the others, and the answer is what a missing key gives. `lock` and the
+key and set iterators are left to raise: a lock that silently failed would lock nothing.
 """
 
-import logging
-import time
+import socket
 
-from django.core.cache.backends.redis import RedisCache
+from django_redis.cache import RedisCache as DjangoRedisCache
+from django_redis.cache import omit_exception
+from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-logger = logging.getLogger(__name__)
-OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
-# (method, value returned during an outage)
-FALLBACKS = {
-    "get": None,
-    "get_many": {},
-    "has_key": False,
-    "add": False,
-    "incr": None,  # django-ratelimit's counter: None lets the action through (fail open)
-    "set": None,
-    "set_many": None,
-    "touch": False,
-    "delete": False,
-    "delete_many": None,
-    "clear": False,
-}
+OUTAGE = (RedisConnectionError, RedisTimeoutError, socket.timeout)
 
 
-class TolerantRedisCache(RedisCache):
-    _warned_at = 0.0
-
-    def _outage(self, operation):
-        now = time.monotonic()
-        if now - TolerantRedisCache._warned_at > 60:
-            TolerantRedisCache._warned_at = now
-            logger.warning("cache unavailable (Redis): %s served as a miss", operation)
-
-    def get(self, key, default=None, version=None):
+def _covered(name, missing):
+    @omit_exception(return_value=missing)
+    def operation(self, *args, **kwargs):
         try:
-            return super().get(key, default, version)
-        except OUTAGE:
-            self._outage("get")
-            return default
+            return getattr(self.client, name)(*args, **kwargs)
+        except OUTAGE as exc:
+            raise ConnectionInterrupted(connection=None) from exc
+
+    operation.__name__ = operation.__qualname__ = name
+    return operation
 
 
-def _tolerant(name, fallback):
-    def method(self, *args, **kwargs):
-        try:
-            return getattr(RedisCache, name)(self, *args, **kwargs)
-        except OUTAGE:
-            self._outage(name)
-            return list(args[0]) if name == "set_many" else fallback
-
-    method.__name__ = name
-    return method
-
-
-for _name, _fallback in FALLBACKS.items():
-    if _name != "get":
-        setattr(TolerantRedisCache, _name, _tolerant(_name, _fallback))
+class RedisCache(DjangoRedisCache):
+    touch = _covered("touch", False)
+    ttl = _covered("ttl", None)
+    pttl = _covered("pttl", None)
+    expire = _covered("expire", False)
+    pexpire = _covered("pexpire", False)
+    expire_at = _covered("expire_at", False)
+    pexpire_at = _covered("pexpire_at", False)
+    persist = _covered("persist", False)

@@ -7,6 +7,7 @@ Production sets DATABASE_URL, REDIS_URL, EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS an
 docs/deploy.md lists the rest.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -113,6 +114,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request ids, the request log line and metrics; answers /health/live, /health/ready
+    # and /metrics itself, before the host check and the HTTPS redirect (cms/operations.py).
+    "cms.operations.operations_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -185,14 +189,74 @@ else:
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis: the cache and the channel layer. REDIS_URL names one server; with Redis Sentinel,
+# REDIS_SENTINELS lists the sentinels (host:port, ...) and REDIS_SENTINEL_MASTER the master they
+# watch, and both follow a failover (docs/deploy.md, "Redis Sentinel").
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+
+
+def sentinel_address(address):
+    """(host, port) of a sentinel written host:port or [v6 address]:port; port 26379 if left out."""
+    address = address.strip()
+    host, colon, port = address.rpartition(":")
+    if not colon or (":" in host and not host.endswith("]")):
+        return address.strip("[]"), 26379
+    if not port.isdigit():
+        raise ImproperlyConfigured(f"REDIS_SENTINELS: {address!r} is not host:port.")
+    return host.strip("[]"), int(port)
+
+
+REDIS_SENTINELS = [sentinel_address(address) for address in env.list("REDIS_SENTINELS", default=[])]
+# Seconds a cache operation waits for Redis before it counts as a miss: short, so an outage
+# costs each page a moment, not a hang.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
+if REDIS_SENTINELS:
+    if REDIS_URL:
+        raise ImproperlyConfigured("Set REDIS_URL or REDIS_SENTINELS, not both.")
+    REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="")
+    if not REDIS_SENTINEL_MASTER:
+        raise ImproperlyConfigured(
+            "REDIS_SENTINELS is set: set REDIS_SENTINEL_MASTER to the name the sentinels "
+            "monitor the master by."
+        )
+    redis_db = env.int("REDIS_DB", default=0)
+    redis_password = env.str("REDIS_PASSWORD", default="") or None
+    sentinel_password = env.str("REDIS_SENTINEL_PASSWORD", default="") or None
+    sentinel_kwargs = {"password": sentinel_password} if sentinel_password else None
+    # django-redis' Sentinel client: the host of the location is the master's name.
+    cache_location = f"redis://{REDIS_SENTINEL_MASTER}/{redis_db}"
+    cache_options = {
+        "CLIENT_CLASS": "django_redis.client.SentinelClient",
+        "CONNECTION_FACTORY": "django_redis.pool.SentinelConnectionFactory",
+        "SENTINELS": REDIS_SENTINELS,
+        "SENTINEL_KWARGS": sentinel_kwargs,
+        **({"PASSWORD": redis_password} if redis_password else {}),
+    }
+    layer_host = {
+        "sentinels": REDIS_SENTINELS,
+        "master_name": REDIS_SENTINEL_MASTER,
+        "sentinel_kwargs": sentinel_kwargs,
+        "db": redis_db,
+        **({"password": redis_password} if redis_password else {}),
+    }
+else:
+    cache_location, cache_options, layer_host = REDIS_URL, {}, REDIS_URL
+if REDIS_URL or REDIS_SENTINELS:
     CACHES = {
         "default": {
-            # A Redis outage degrades to cache misses instead of failing every page.
-            "BACKEND": "portal.cache.TolerantRedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # django-redis; portal/cache.py covers the few operations IGNORE_EXCEPTIONS misses.
+            "BACKEND": "portal.cache.RedisCache",
+            "LOCATION": cache_location,
+            "OPTIONS": {
+                # Wagtail reads the cache on every page and saving a page writes to it: an
+                # outage turns every operation (get, set, incr, get_or_set, delete_pattern...)
+                # into a miss or a no-op instead of a 500. django-ratelimit then lets visitors
+                # through (RATELIMIT_FAIL_OPEN below).
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                **cache_options,
+            },
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="leopard"),
         }
     }
@@ -203,7 +267,7 @@ if REDIS_URL:
             ),
             # Redis pub/sub ignores database numbers: two sites on one Redis need two prefixes.
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [layer_host],
                 "prefix": env.str("CHANNEL_LAYER_PREFIX", default="asgi"),
             },
         }
@@ -211,6 +275,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Each ignored cache error is logged (logger django_redis.cache, at most once a minute: LOGGING).
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # The home page's HTML for anonymous visitors is cached this long (0: off). Publishing a page,
 # saving a site setting and every live event (sighting, booking, gift) replace it at once.
@@ -473,13 +539,73 @@ WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 TAGGIT_CASE_INSENSITIVE = True
 
+# Logs (cms/logs.py, docs/deploy.md "Logs"): one JSON object per line in production, plain
+# text in the embedded mode; a request id on every line, the user id for staff, no visitor's data.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT is json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request": {"()": "cms.logs.RequestContextFilter"},
+        "once_a_minute": {"()": "cms.logs.OncePerInterval", "seconds": 60},
+    },
+    "formatters": {
+        "json": {"()": "cms.logs.JsonFormatter"},
+        "plain": {"()": "cms.logs.PlainFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own handlers (a console when DEBUG is on, mail to ADMINS) give way to ours.
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "INFO"},
         "django_tasks": {"level": "WARNING"},
+        # A Redis outage or a failing readiness check: one line a minute, not one per request.
+        "django_redis.cache": {"filters": ["once_a_minute"]},
+        "cms.health": {"filters": ["once_a_minute"]},
+        # The portal's line per request, in production; the embedded mode has uvicorn's.
+        "cms.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
     },
 }
+if LOG_FORMAT == "json":
+    LOGGING["loggers"] |= {
+        # uvicorn's own lines in the same format, without the client's address; its access
+        # log (address, path and query string) gives way to cms.requests.
+        "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+    }
+
+# Error reports to Sentry (portal/sentry.py), only when SENTRY_DSN is set: no personal data, no
+# cookies, no query strings, no request bodies, no local variables.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from portal.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
+# Prometheus metrics at /metrics (cms/metrics.py), for the operator only: a bearer token and/or
+# client addresses (networks allowed: 10.0.0.0/24). Neither set: no metrics. With several
+# worker processes set PROMETHEUS_MULTIPROC_DIR (read by prometheus_client itself).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("METRICS_TOKEN: use at least 24 random characters.")
+METRICS_ALLOWED_IPS = [address.strip() for address in env.list("METRICS_ALLOWED_IPS", default=[])]
+for network in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_IPS: {network!r} is not an address or a network."
+        ) from None

@@ -6,6 +6,7 @@
   `admin_session(url, username, password)` signs in to its admin over HTTP.
 - `object_storage`: public and private buckets on a local S3 server (`s3_stand_in`, moto's
   server mode, tests/s3.py), used by this process and the servers it starts.
+- `redis_server`: a redis-server of the test's own on a free port, which it may stop and start.
 - `browser` / `browser_page`: Debian's Chromium driven by Playwright.
 
 `make test` runs the suite in parallel processes (pytest-xdist). pytest-django gives each its own
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -265,6 +267,60 @@ def object_storage(s3_stand_in, settings, monkeypatch):
     buckets = s3_stand_in.new_buckets()
     use_in_this_process(buckets, settings, monkeypatch)
     return buckets
+
+
+class RedisServer:
+    """A redis-server of the test's own, which the test may stop and start again."""
+
+    def __init__(self):
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("these tests need Redis: redis-server is not installed")
+        self.binary = binary
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                client.ping()
+                return self
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        pytest.fail(f"redis-server did not answer on port {self.port}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server():
+    """A redis-server of the test's own, on a free port: the test may stop and start it."""
+    server = RedisServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

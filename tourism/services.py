@@ -31,7 +31,7 @@ from wagtail.log_actions import log as log_action
 import live
 import payments
 from payments.money import format_amount
-from tourism import conf
+from tourism import conf, metrics
 from tourism.models import Booking, GroupRequest, Slot, TourPage, WaitingListEntry
 from tourism.models.bookings import PARTY_CATEGORIES
 from tourism.models.pages import tour_topic
@@ -414,6 +414,8 @@ def _hold_under_lock(slot_id, party, contact, submission_key, client, now):
         )
         if amount == 0:
             _confirm(booking, now)
+        else:
+            metrics.count_on_commit(metrics.HELD, booking)
         publish_availability(slot, now, taken=taken + party.size)
     return booking, True
 
@@ -628,6 +630,7 @@ def _confirm(booking, now):
     booking.confirmed_at = now
     booking.hold_expires_at = None
     booking.save()
+    metrics.count_on_commit(metrics.CONFIRMED, booking)
     WaitingListEntry.objects.filter(offer=booking).update(status=WaitingListEntry.Status.BOOKED)
     _after_commit_email("send_confirmation", booking)
 
@@ -905,6 +908,7 @@ def offer_freed_places(slot, now):
         entry.status = WaitingListEntry.Status.OFFERED
         entry.offer = booking
         entry.save(update_fields=["status", "offer"])
+        metrics.count_on_commit(metrics.HELD, booking)
         free -= entry.places
         offers.append(booking)
         _after_commit_email("send_waiting_list_offer", booking)
@@ -1068,6 +1072,7 @@ def approve_group_request(group_request, slot, *, by_user=None, now=None):
             confirmed_at=now,
             **party.as_fields(),
         )
+        metrics.count_on_commit(metrics.CONFIRMED, booking)
         group_request.status = GroupRequest.Status.APPROVED
         group_request.booking = booking
         group_request.decided_by = by_user

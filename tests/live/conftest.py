@@ -1,15 +1,10 @@
 """Fixtures of the live app's tests: sighting events in the wildlife app's shape, private Redis."""
 
 import itertools
-import shutil
-import subprocess
-import time
 
 import pytest
-import redis
 
 from live.services import publish
-from tests.conftest import free_port
 
 _numbers = itertools.count(1)
 
@@ -58,59 +53,6 @@ def publish_sighting(leopard_id=12, **kwargs):
     )
     on_feed = publish("feed", "sighting.published", payload, localized=localized)
     return on_leopard, on_feed
-
-
-class RedisServer:
-    """A redis-server of the test's own, which the test may stop and start again."""
-
-    def __init__(self):
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.fail("these tests need Redis: redis-server is not installed")
-        self.binary = binary
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                client.ping()
-                return self
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        pytest.fail(f"redis-server did not answer on port {self.port}")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

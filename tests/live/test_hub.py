@@ -25,7 +25,7 @@ from websockets.uri import parse_uri
 from live import consumers, publish, services
 from live.hub import hub_for
 from portal.asgi import application
-from tests.live.conftest import RedisServer
+from tests.conftest import RedisServer
 
 LAYERS = {
     "in-memory": "channels.layers.InMemoryChannelLayer",

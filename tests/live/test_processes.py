@@ -128,7 +128,7 @@ async def test_when_redis_stops_clients_poll_and_when_it_returns_nothing_is_lost
 async def test_pages_keep_serving_while_redis_is_down(asgi_server_factory, redis_layer):
     """Wagtail reads the cache on every page: a Redis outage must read as cache misses.
 
-    Needs CACHES to use portal.cache.TolerantRedisCache (see docs/live.md, "Faults").
+    Needs the cache to ignore Redis errors (django-redis' IGNORE_EXCEPTIONS, docs/live.md, "Faults").
     """
     server = await sync_to_async(asgi_server_factory)(REDIS_URL=redis_layer.url)
     await sync_to_async(build_site_tree)()
