@@ -2,6 +2,7 @@ import sys
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError, QueryDict
 from django.template import loader
 from django.template.response import TemplateResponse
@@ -93,6 +94,15 @@ def bad_request(request, exception):
     visitor's language, nothing of what they sent echoed back (not even in the language
     links, which otherwise keep the query string)."""
     request.GET = QueryDict()
+    try:
+        request.get_host()
+    except DisallowedHost:
+        # A host name not among ALLOWED_HOSTS: the page must not build a link on it (canonical,
+        # language links), so it is the plain page without the request, like the 500 page's.
+        template = loader.get_template("400_plain.html")
+        return HttpResponseBadRequest(
+            template.render({"LANGUAGE_CODE": translation.get_language()})
+        )
     template = loader.get_template("400.html")
     return HttpResponseBadRequest(template.render({}, request))
 

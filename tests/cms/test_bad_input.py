@@ -99,6 +99,18 @@ def test_a_nul_byte_in_a_query_is_a_400_in_the_visitors_language(site_tree, lang
     assert "a\x00b" not in html
 
 
+@pytest.mark.parametrize("language", ["ru", "en", "zh-hans"])
+def test_a_host_not_allowed_is_a_400_in_the_visitors_language_without_its_name(site_tree, language):
+    """A request for a host name not in ALLOWED_HOSTS (a scanner, a misrouted proxy): the
+    refusal page, not a 500 from building links on that host, and the host is not echoed."""
+    response = hostile_client().get(f"/{language}/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert REFUSED[language] in html
+    assert "evil.example" not in html
+
+
 def test_a_nul_byte_in_the_path_is_a_400(site_tree):
     response = hostile_client().get("/en/stories/%00/")
     assert response.status_code == 400
